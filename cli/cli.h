@@ -1,0 +1,45 @@
+/*
+ * What the CLI commands share: the command table, exit codes (docs/cli.md), error printing and
+ * the workspace path. Each command lives in cli/cmd_<name>.c as cmd_<name>(argc, argv).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_CLI_H
+#define JM_CLI_H
+
+#include <stdio.h>
+
+#include "journeymap/journeymap.h"
+#include "journeymap/storage.h"
+
+/* Exit codes, documented in docs/cli.md. */
+enum {
+    JM_EXIT_OK = 0,
+    JM_EXIT_DATA = 1,     /* bad input data, or `check` found problems */
+    JM_EXIT_USAGE = 2,    /* unknown command or option, missing argument */
+    JM_EXIT_NOTFOUND = 3, /* a file or workspace that is not there or not readable */
+    JM_EXIT_STORAGE = 4,  /* the workspace could not be opened, read or written */
+    JM_EXIT_INTERNAL = 70 /* out of memory or a bug */
+};
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_demo_data(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+/* Maps a status to the exit code above. */
+int cli_exit_code(jm_status rc);
+/* Prints "journeymap: <detail or strerror>" to stderr and returns cli_exit_code(rc). */
+int cli_fail(jm_status rc, const struct jm_error *err);
+/* Prints "journeymap <cmd>: <message>" and a hint to --help; returns JM_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) JM_PRINTF(2, 3);
+/* The workspace path: --db, else $JOURNEYMAP_DB, else "journeymap.db". */
+const char *cli_db_path(const char *opt);
+/* Opens the workspace (creating it when `create`), printing the error on failure. */
+int cli_open(const char *db_opt, unsigned flags, struct jm_storage **st);
+/* True when `arg` is -h or --help. */
+int cli_is_help(const char *arg);
+
+#endif

@@ -1,0 +1,8 @@
+/* Placeholder while the command is written in this session; replaced before commit. */
+#include "cli.h"
+int cmd_export(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    return JM_EXIT_INTERNAL;
+}

@@ -1,0 +1,165 @@
+/*
+ * The workspace: journeymap's system of record (DESIGN.md §3). The embedded default is one SQLite
+ * file (journeymap.db) in WAL mode with foreign keys on; all SQL lives in src/storage/.
+ *
+ * Entities other than events are rows keyed by their id. Events are kept columnar from the
+ * start: imports append them in segments of up to JM_SEGMENT_EVENTS events, each column one
+ * BLOB, so a workspace of 10^7 events loads into the analytic store in one sequential read and
+ * imports are not bound by per-row B-tree inserts.
+ *
+ *   event_segments(id, n, min_time, max_time, <one BLOB per column>)
+ *     key, time            u64[n], i64[n]   dedup key, UTC microseconds
+ *     account, contact     u32[n]           rowid in accounts/contacts, 0 = none
+ *     touchpoint, channel, utm_*, currency
+ *                          u32[n]           id in `dict`, 0 = missing
+ *     value, sentiment     f64[n]           NaN = missing
+ *     message_id, anonymous_id, url, referrer, properties
+ *                          string heap: u32 offsets[n + 1], then the bytes; empty = missing
+ *   All numbers are little-endian; `meta` records the format version.
+ *
+ * Writes happen inside a transaction (jm_storage_begin .. commit/rollback); an import is one
+ * transaction, so a failed or killed import leaves the workspace as it was.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_STORAGE_H
+#define JM_STORAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define JM_SEGMENT_EVENTS 65536
+
+struct jm_storage;
+
+#define JM_STORAGE_CREATE   0x1u /* create the file when missing */
+#define JM_STORAGE_READONLY 0x2u
+
+/*
+ * Opens (and with JM_STORAGE_CREATE creates) the workspace at `path`, migrating its schema to
+ * the current version. Returns owned; close with jm_storage_close(). Errors: JM_ENOTFOUND (no
+ * such workspace), JM_ESTORAGE (not a journeymap workspace, or newer than this build).
+ */
+JM_API jm_status jm_storage_open(const char *path, unsigned flags, struct jm_storage **out,
+                                 struct jm_error *err);
+JM_API void jm_storage_close(struct jm_storage *st);
+/* The schema version the workspace is at. */
+JM_API int jm_storage_schema_version(struct jm_storage *st);
+
+JM_API jm_status jm_storage_begin(struct jm_storage *st, struct jm_error *err);
+/* Flushes pending event segments and commits. */
+JM_API jm_status jm_storage_commit(struct jm_storage *st, struct jm_error *err);
+/* Drops everything since begin, pending events included. */
+JM_API void jm_storage_rollback(struct jm_storage *st);
+
+enum jm_put_outcome { JM_PUT_INSERTED, JM_PUT_UPDATED, JM_PUT_UNCHANGED };
+
+/*
+ * Upserts one record inside a transaction. Entities are matched by id (revenue by account and
+ * period start): a new id is inserted; an existing one gets the record's present fields
+ * (ABSENT ones keep their stored value; properties are merged key by key), and is reported
+ * UNCHANGED when that changes nothing. Events are deduplicated by jm_event_key(): a repeat is
+ * UNCHANGED. References (account, contact, owner) must exist already, in the workspace or
+ * earlier in this transaction: JM_ENOTFOUND names the missing id otherwise.
+ * The record's strings are copied; nothing is borrowed past the call.
+ */
+JM_API jm_status jm_storage_put(struct jm_storage *st, const struct jm_record *rec,
+                                enum jm_put_outcome *outcome, struct jm_error *err);
+
+/* Says whether an entity with text id `id` exists (committed or in this transaction). */
+JM_API jm_status jm_storage_exists(struct jm_storage *st, enum jm_entity kind, const char *id,
+                                   size_t len, bool *exists, struct jm_error *err);
+
+/*
+ * Calls `fn` for every record of `kind` other than events, in id order. The record and its
+ * strings are valid during the call only. A non-zero return from `fn` stops the scan and is
+ * returned.
+ */
+typedef jm_status (*jm_record_fn)(const struct jm_record *rec, void *ctx);
+JM_API jm_status jm_storage_scan(struct jm_storage *st, enum jm_entity kind, jm_record_fn fn,
+                                 void *ctx, struct jm_error *err);
+
+/*
+ * One decoded event segment. Columns follow enum jm_event_field; ids are resolved through
+ * jm_event_segment_text(). Valid during the scan callback only.
+ */
+struct jm_event_segment {
+    size_t n;
+    const uint64_t *key;
+    const int64_t *time;
+    const uint32_t *account, *contact; /* workspace row ids, 0 = none */
+    const uint32_t *dict[JM_EV__COUNT]; /* dictionary columns, others NULL */
+    const double *value, *sentiment;
+    const uint32_t *heap_off[JM_EV__COUNT]; /* string-heap columns, others NULL */
+    const char *heap[JM_EV__COUNT];
+    const uint32_t *props_off;
+    const char *props;
+};
+typedef jm_status (*jm_segment_fn)(const struct jm_event_segment *seg, void *ctx);
+JM_API jm_status jm_storage_scan_events(struct jm_storage *st, jm_segment_fn fn, void *ctx,
+                                        struct jm_error *err);
+/*
+ * Text of event field `f` of event `i` of `seg` (dictionary, heap or resolved entity id) into
+ * *s and *len; *len == 0 means missing. Valid until the storage is closed.
+ */
+JM_API void jm_event_segment_text(struct jm_storage *st, const struct jm_event_segment *seg,
+                                  size_t i, enum jm_event_field f, const char **s, size_t *len);
+/* Properties JSON of event `i`, or len 0. */
+JM_API void jm_event_segment_props(const struct jm_event_segment *seg, size_t i, const char **s,
+                                   size_t *len);
+
+/* Number of rows of `kind` (events: of events). */
+JM_API jm_status jm_storage_count(struct jm_storage *st, enum jm_entity kind, uint64_t *n,
+                                  struct jm_error *err);
+
+/*
+ * Runs SQLite's integrity check and journeymap's consistency checks (dangling references,
+ * segment shapes, dictionary ids, duplicate event keys, time ordering of deals and tickets).
+ * Each finding is passed to `report` as one line; *problems counts them.
+ */
+typedef void (*jm_report_fn)(const char *line, void *ctx);
+JM_API jm_status jm_storage_check(struct jm_storage *st, jm_report_fn report, void *ctx,
+                                  unsigned long *problems, struct jm_error *err);
+
+/*
+ * Records one finished import (file, mapping, rows read / inserted / updated / unchanged /
+ * rejected) in the import log, inside the current transaction.
+ */
+struct jm_import_stats {
+    uint64_t rows;
+    uint64_t inserted[JM_ENT__COUNT];
+    uint64_t updated[JM_ENT__COUNT];
+    uint64_t unchanged[JM_ENT__COUNT];
+    uint64_t rejected;
+};
+JM_API jm_status jm_storage_log_import(struct jm_storage *st, const char *source,
+                                       const char *mapping, const struct jm_import_stats *stats,
+                                       struct jm_error *err);
+
+/*
+ * The workspace summary behind `journeymap stats`, one row at a time, section by section:
+ *   "entities"        label = entity name, count = rows
+ *   "deal stages"     label = "pipeline / stage (status)", count, amount = sum of amounts
+ *   "deal status"     label = open/won/lost, count, amount
+ *   "event channels"  label = channel or "(missing)", count
+ *   "touchpoints"     label = touchpoint, count
+ *   "events by month" label = "YYYY-MM", count (ascending months)
+ *   "deals by month"  label = "YYYY-MM" of created, count, amount
+ * Within a section rows come by count descending, then label, except the monthly ones.
+ * `amount` is NAN where it does not apply.
+ */
+typedef jm_status (*jm_stat_fn)(const char *section, const char *label, uint64_t count,
+                                double amount, void *ctx);
+JM_API jm_status jm_storage_stats(struct jm_storage *st, jm_stat_fn fn, void *ctx,
+                                  struct jm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JM_STORAGE_H */

@@ -1,0 +1,98 @@
+/*
+ * Base-layer pieces the other modules share but that are not public API: hashing, a string
+ * map and an integer set, a terminal progress bar, and the banned-function list.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_BASE_INTERNAL_H
+#define JM_BASE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "journeymap/base.h"
+
+/* ---------------------------------------------------------------- hashing */
+
+/*
+ * A fast 64-bit hash of bytes (a multiply-xorshift mix, seeded). Good enough for hash tables and
+ * for the 64-bit event deduplication key, where a collision among 10^8 events has odds of about
+ * 3e-4; not a cryptographic hash.
+ */
+uint64_t jm__hash64(const void *data, size_t len, uint64_t seed);
+/* Mixes a 64-bit value into a well-spread one (the finaliser of the hash above). */
+uint64_t jm__mix64(uint64_t x);
+
+/* ---------------------------------------------------------------- string map */
+
+/*
+ * Maps byte strings to 64-bit values. Keys are copied into the map's own arena; lookups return
+ * pointers into it, valid until the map is released. Open addressing with linear probing, kept
+ * at most 70% full.
+ */
+struct jm_strmap_slot {
+    uint64_t hash;
+    const char *key; /* NULL for an empty slot */
+    uint32_t len;
+    uint64_t value;
+};
+struct jm_strmap {
+    struct jm_strmap_slot *slots;
+    size_t cap; /* a power of two, or 0 */
+    size_t n;
+    struct jm_arena keys;
+};
+#define JM_STRMAP_INIT {NULL, 0, 0, JM_ARENA_INIT}
+
+void jm__strmap_init(struct jm_strmap *m);
+void jm__strmap_release(struct jm_strmap *m);
+/* Returns a pointer to the value of `key`, or NULL when absent. */
+uint64_t *jm__strmap_get(const struct jm_strmap *m, const char *key, size_t len);
+/*
+ * Finds or adds `key`. On JM_OK *value points at its value (new keys start at `init`), and
+ * *added (when not NULL) says whether it was new. Returns JM_ENOMEM on failure.
+ */
+jm_status jm__strmap_put(struct jm_strmap *m, const char *key, size_t len, uint64_t init,
+                         uint64_t **value, bool *added);
+
+/* ---------------------------------------------------------------- integer set */
+
+/* A set of non-zero 64-bit integers (0 marks an empty slot; callers map 0 to 1). */
+struct jm_u64set {
+    uint64_t *slots;
+    size_t cap;
+    size_t n;
+};
+#define JM_U64SET_INIT {NULL, 0, 0}
+void jm__u64set_release(struct jm_u64set *s);
+bool jm__u64set_has(const struct jm_u64set *s, uint64_t v);
+/* Adds `v`; *added says whether it was new. */
+jm_status jm__u64set_add(struct jm_u64set *s, uint64_t v, bool *added);
+/* Makes room for `n` more members without rehashing on the way. */
+jm_status jm__u64set_reserve(struct jm_u64set *s, size_t n);
+
+/* ---------------------------------------------------------------- progress */
+
+/*
+ * A progress bar on stderr, drawn only when stderr is a terminal, redrawn at most 10 times a
+ * second: "importing events.csv  [#########.......]  58%  1.2M rows  2.1M rows/s".
+ */
+struct jm_progress {
+    const char *label;
+    uint64_t total; /* bytes or items; 0 = unknown */
+    uint64_t done;
+    uint64_t items;
+    double started;
+    double last_draw;
+    bool enabled;
+};
+void jm__progress_start(struct jm_progress *p, const char *label, uint64_t total);
+void jm__progress_update(struct jm_progress *p, uint64_t done, uint64_t items);
+void jm__progress_finish(struct jm_progress *p);
+/* Seconds from a monotonic clock. */
+double jm__now(void);
+
+#include "base/banned.h"
+
+#endif /* JM_BASE_INTERNAL_H */
