@@ -28,9 +28,10 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: journeymap <command> [options]\n\n"
-                 "journeymap turns CRM and touchpoint data into a measured B2B customer journey.\n\n"
-                 "commands:\n");
+    fprintf(out,
+            "usage: journeymap <command> [options]\n\n"
+            "journeymap turns CRM and touchpoint data into a measured B2B customer journey.\n\n"
+            "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nEvery command takes --help. The workspace is ./journeymap.db unless --db PATH\n"

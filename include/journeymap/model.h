@@ -142,6 +142,16 @@ JM_API uint64_t jm_record_digest(const struct jm_record *rec);
  */
 JM_API uint64_t jm_event_key(const struct jm_record *rec);
 
+/*
+ * The text form of `v` for exports: text as is (borrowed), whole numbers in decimal, reals in
+ * their shortest round-trip form, times as ISO-8601 UTC. Non-text forms are written into `buf`
+ * (at least 40 bytes). ABSENT and MISSING give len 0.
+ */
+JM_API void jm_value_text(const struct jm_value *v, char *buf, size_t cap, const char **s,
+                          size_t *len);
+/* Writes the shortest "%.Ng" form of `d` that reads back as `d` (buf: at least 32 bytes). */
+JM_API void jm_format_double(double d, char *buf, size_t cap);
+
 /* Field indexes of the event entity, for the columnar paths that must not look names up. */
 enum jm_event_field {
     JM_EV_MESSAGE_ID,

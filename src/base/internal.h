@@ -93,6 +93,21 @@ void jm__progress_finish(struct jm_progress *p);
 /* Seconds from a monotonic clock. */
 double jm__now(void);
 
+/* ---------------------------------------------------------------- files */
+
+/*
+ * Reads all of `path` (at most `max` bytes) into an owned, NUL-terminated buffer (free with
+ * jm_free). Errors: JM_ENOTFOUND, JM_EIO, JM_ELIMIT (too large), JM_ENOMEM.
+ */
+jm_status jm__read_file(const char *path, size_t max, char **out, size_t *len,
+                        struct jm_error *err);
+
+/*
+ * Appends one CSV field (RFC 4180 quoting when needed). With `escape_formulas`, text a
+ * spreadsheet would evaluate (leading = + - @ TAB CR) is prefixed with an apostrophe.
+ */
+jm_status jm__csv_field(struct jm_strbuf *sb, const char *s, size_t len, bool escape_formulas);
+
 #include "base/banned.h"
 
 #endif /* JM_BASE_INTERNAL_H */
