@@ -11,7 +11,7 @@ set -eu
 # One package a line, grouped by what needs it. Keep this list and docs/dependencies.md in step.
 PACKAGES="
 build-essential cmake ninja-build pkg-config git
-libsqlite3-dev sqlite3
+libsqlite3-dev sqlite3 python3
 libyaml-dev libjansson-dev
 libcmocka-dev
 clang libclang-rt-14-dev
