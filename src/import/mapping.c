@@ -276,9 +276,9 @@ static jm_status parse_split(struct ywalk *w, yaml_node_t *n, struct jm_value_sp
     return JM_OK;
 }
 
-static const char *const spec_keys[] = {"column",  "constant", "template",    "split", "part",
-                                        "trim",    "case",     "extract",     "map",   "otherwise",
-                                        "default", "lookup",   "date_format", NULL};
+static const char *const spec_keys[] = {
+    "column", "constant",  "template", "split",  "part",        "trim",     "case", "extract",
+    "map",    "otherwise", "default",  "lookup", "date_format", "optional", NULL};
 
 /*
  * A field's source: a plain value names a column; a mapping says column/constant/template and
