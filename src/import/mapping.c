@@ -170,8 +170,11 @@ static jm_status parse_template(struct ywalk *w, yaml_node_t *n, struct jm_value
             p += 2;
         } else if (*p == '{') {
             const char *close = strchr(p, '}');
-            if (!close || close == p + 1)
+            if (!close || close == p + 1) {
+                jm_free(v->parts);
+                v->parts = NULL;
                 return fail(w, n, "template '%s' has an unclosed or empty {column}", t);
+            }
             part = (struct jm_tpl_part){p + 1, (size_t)(close - p - 1), true};
             p = close + 1;
         } else {
@@ -179,8 +182,11 @@ static jm_status parse_template(struct ywalk *w, yaml_node_t *n, struct jm_value
                 part.len++;
             p += part.len;
         }
-        if (jm_grow((void **)&v->parts, &cap, v->nparts + 1, sizeof(*v->parts)))
+        if (jm_grow((void **)&v->parts, &cap, v->nparts + 1, sizeof(*v->parts))) {
+            jm_free(v->parts);
+            v->parts = NULL;
             return jm_error_set(w->err, JM_ENOMEM, "out of memory");
+        }
         v->parts[v->nparts++] = part;
     }
     /* The parts array lives on the heap while it grows; move it into the arena. */
@@ -446,7 +452,8 @@ static jm_status parse_create_missing(struct ywalk *w, yaml_node_t *n, struct jm
     jm_status rc = parse_string_list(w, n, "create_missing", &names, &count);
     for (size_t i = 0; !rc && i < count; i++) {
         const struct jm_entity_def *d = jm_entity_find(names[i]);
-        if (!d || d->id_field < 0)
+        if (!d ||
+            (d->kind != JM_ENT_OWNER && d->kind != JM_ENT_ACCOUNT && d->kind != JM_ENT_CONTACT))
             return fail(w, node(w, n->data.sequence.items.start[i]),
                         "create_missing takes owners, accounts or contacts, not '%s'", names[i]);
         r->create_missing |= 1u << d->kind;

@@ -146,7 +146,7 @@ static void mapping_reports_bad_transforms(void **state)
                  "m.yaml:5:33: case must be lower or upper, not 'title'");
     expect_error("sources:\n  - records:\n      - entity: owners\n        fields:\n"
                  "          id: {template: 'x {a'}\n",
-                 "m.yaml:5:29: template 'x {a' has an unclosed or empty {column}");
+                 "m.yaml:5:26: template 'x {a' has an unclosed or empty {column}");
     expect_error("delimiter: ab\nsources: []\n",
                  "m.yaml:1:12: delimiter must be one character (or 'tab'), not 'ab'");
     expect_error("sources:\n  - records:\n      - entity: deals\n        create_missing: "
