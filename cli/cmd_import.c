@@ -78,10 +78,11 @@ static int parse_args(int argc, char **argv, struct import_args *a)
             break;
         case 'D':
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                optarg = "\t";
-            if (strlen(optarg) != 1)
+                a->opts.delimiter = '\t';
+            else if (strlen(optarg) == 1)
+                a->opts.delimiter = optarg[0];
+            else
                 return cli_usage_error("import", "--delimiter takes one character or 'tab'");
-            a->opts.delimiter = optarg[0];
             break;
         case 'T':
             a->opts.date_format = optarg;

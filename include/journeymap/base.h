@@ -109,13 +109,18 @@ JM_API void jm_strbuf_release(struct jm_strbuf *sb);
 /* Empties the buffer but keeps its memory. */
 JM_API void jm_strbuf_reset(struct jm_strbuf *sb);
 JM_API jm_status jm_strbuf_grow(struct jm_strbuf *sb, size_t extra);
+/* Appends `data[0..len)`, which may point into `sb` itself. */
 JM_API jm_status jm_strbuf_add(struct jm_strbuf *sb, const void *data, size_t len);
 JM_API jm_status jm_strbuf_addstr(struct jm_strbuf *sb, const char *s);
 JM_API jm_status jm_strbuf_addch(struct jm_strbuf *sb, char c);
+/* Appends printf-style; unlike jm_strbuf_add(), the arguments must not point into `sb`. */
 JM_API jm_status jm_strbuf_addf(struct jm_strbuf *sb, const char *fmt, ...) JM_PRINTF(2, 3);
 JM_API jm_status jm_strbuf_vaddf(struct jm_strbuf *sb, const char *fmt, va_list ap)
     JM_PRINTF(2, 0);
-/* Adds `s[0..len)` as a JSON string literal, quotes included. */
+/*
+ * Adds `s[0..len)` as a JSON string literal, quotes included: '"', '\\', and control characters
+ * (0x00-0x1f, 0x7f) are escaped, other bytes (UTF-8) pass through. On failure nothing is added.
+ */
 JM_API jm_status jm_strbuf_add_json_string(struct jm_strbuf *sb, const char *s, size_t len);
 /* Takes the buffer out (caller frees with jm_free) and leaves `sb` empty. */
 JM_API char *jm_strbuf_detach(struct jm_strbuf *sb, size_t *len);
@@ -133,9 +138,12 @@ JM_API char *jm_strbuf_detach(struct jm_strbuf *sb, size_t *len);
  *   fractions of a second (up to 9 digits, kept to the microsecond), and a zone Z, +07:00,
  *   +0700 or +07 (no zone means UTC).
  * Other named formats: "unix" (seconds), "unix_ms" (milliseconds), "iso" (as auto).
- * Anything else is a strptime-like pattern: %Y %m %d %H %M %S %f (fraction) %z (zone) %b (month
- * name, English), %e (day without zero padding), %I %p (12-hour clock), %% and literal text.
- * Day/month order is never guessed: "02/01/2024" fails in auto mode.
+ * Anything else is a strptime-like pattern: %Y %y (69-99 -> 19xx, 00-68 -> 20xx) %m %d %H %M %S
+ * %f (fraction) %z (zone) %b or %B (English month: full name, 3 letters or "Sept"), %e (day,
+ * space-padded or not), %I %p (12-hour clock), %% and literal text; a space matches a run of
+ * spaces. A pattern with another directive fails with a message naming it.
+ * Day/month order is never guessed: "02/01/2024" fails in auto mode. Leading or trailing
+ * white space is not skipped (jm_value_parse() trims it).
  * Returns JM_OK or JM_EPARSE with the reason in `err` (no position: the caller adds it).
  */
 JM_API jm_status jm_time_parse(const char *s, size_t len, const char *format, int64_t *out_us,
@@ -148,7 +156,8 @@ JM_API void jm_time_civil(int64_t us, int *year, int *month, int *day, int *hour
                           int *sec);
 /*
  * Writes `us` as ISO-8601 UTC into buf (at least 32 bytes): "2024-03-05T14:30:15Z", with
- * ".ffffff" when there is a fraction, or just "2024-03-05" when `date_only`.
+ * ".ffffff" when there is a fraction, or just "2024-03-05" when `date_only`. Years outside
+ * 0000-9999 take a sign ("-0001-12-31", "+10000-01-01"); every int64_t value is safe.
  */
 JM_API void jm_time_format(int64_t us, bool date_only, char *buf, size_t cap);
 

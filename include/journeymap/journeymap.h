@@ -61,7 +61,11 @@ struct jm_error {
 JM_API jm_status jm_error_set(struct jm_error *err, jm_status code, const char *fmt, ...)
     JM_PRINTF(3, 4);
 
-/* Like jm_error_set(), prefixed with "file:line:column: " (line or column 0 leaves it out). */
+/*
+ * Like jm_error_set(), prefixed with "file:line:column: " (line or column 0 leaves it out; a NULL
+ * or empty `file` leaves out the whole prefix). A message longer than `msg` is cut at a whole
+ * UTF-8 character.
+ */
 JM_API jm_status jm_error_at(struct jm_error *err, jm_status code, const char *file,
                              unsigned long line, unsigned long column, const char *fmt, ...)
     JM_PRINTF(6, 7);

@@ -110,8 +110,11 @@ JM_API void jm_record_init(struct jm_record *rec, const struct jm_entity_def *de
 
 /*
  * Converts source text `s[0..len)` to the typed value of field `f` in *out (borrowing `s` for
- * text). Empty text gives MISSING. Enum text is matched case-insensitively, with spaces and
- * dashes read as underscores, and through the field's aliases ("proposer" -> "champion");
+ * text). Empty text gives MISSING. For every type but TEXT and REF, surrounding white space is
+ * ignored (so white space alone is MISSING too). Numbers are plain decimal ("1e3" and " 42 "
+ * pass; "0x10", "nan", "1,000" do not); an INT takes "4.0" but not "4.5". Enum text is matched
+ * case-insensitively, with runs of spaces, dashes and underscores read as one underscore, and
+ * through the field's aliases ("proposer" -> "champion");
  * *out then points at the canonical static spelling. `date_format` is passed to
  * jm_time_parse() for TIME fields (NULL: ISO-8601). Returns JM_OK or JM_EPARSE with the reason
  * in `err` (no position; the caller knows it).
@@ -122,12 +125,17 @@ JM_API jm_status jm_value_parse(const struct jm_field_def *f, const char *s, siz
 
 /*
  * Checks a complete record: required fields present, numbers in range, the survey score in the
- * range of its kind, text within max_len and valid UTF-8. On failure *field (when not NULL) is
- * the index of the offending field (-1 for the record as a whole).
+ * range of its kind, text within max_len (JM_ELIMIT) and valid UTF-8, enum values canonical.
+ * A value whose kind does not fit its field (TIME in a TEXT field) gives JM_EINVAL; an INT may
+ * stand for a REAL. On failure *field (when not NULL) is the index of the offending field (-1
+ * for the record as a whole).
  */
 JM_API jm_status jm_record_check(const struct jm_record *rec, int *field, struct jm_error *err);
 
-/* The record's identity as text into `sb` ("ACME" or, for revenue, "ACME|2024-01-01"). */
+/*
+ * The record's identity as text into `sb` ("ACME" or, for revenue, "ACME|2024-01-01"; a time
+ * that is not midnight UTC is written in full). Events give their message id, or "".
+ */
 JM_API jm_status jm_record_key(const struct jm_record *rec, struct jm_strbuf *sb);
 
 /*

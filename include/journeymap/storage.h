@@ -15,6 +15,7 @@
  *     value, sentiment     f64[n]           NaN = missing
  *     message_id, anonymous_id, url, referrer, properties
  *                          string heap: u32 offsets[n + 1], then the bytes; empty = missing
+ *   A column whose every value is missing in a segment is stored as NULL.
  *   All numbers are little-endian; `meta` records the format version.
  *
  * Writes happen inside a transaction (jm_storage_begin .. commit/rollback); an import is one
@@ -93,7 +94,7 @@ struct jm_event_segment {
     size_t n;
     const uint64_t *key;
     const int64_t *time;
-    const uint32_t *account, *contact; /* workspace row ids, 0 = none */
+    const uint32_t *account, *contact;  /* workspace row ids, 0 = none */
     const uint32_t *dict[JM_EV__COUNT]; /* dictionary columns, others NULL */
     const double *value, *sentiment;
     const uint32_t *heap_off[JM_EV__COUNT]; /* string-heap columns, others NULL */
@@ -106,7 +107,10 @@ JM_API jm_status jm_storage_scan_events(struct jm_storage *st, jm_segment_fn fn,
                                         struct jm_error *err);
 /*
  * Text of event field `f` of event `i` of `seg` (dictionary, heap or resolved entity id) into
- * *s and *len; *len == 0 means missing. Valid until the storage is closed.
+ * *s and *len; *len == 0 means missing (always for time, value and sentiment). Heap texts
+ * (message_id, anonymous_id, url, referrer) are valid during the scan callback; dictionary
+ * texts and entity ids until the storage is closed, a transaction is rolled back, or another
+ * process's commit is noticed (the caches are rebuilt then).
  */
 JM_API void jm_event_segment_text(struct jm_storage *st, const struct jm_event_segment *seg,
                                   size_t i, enum jm_event_field f, const char **s, size_t *len);
@@ -121,7 +125,8 @@ JM_API jm_status jm_storage_count(struct jm_storage *st, enum jm_entity kind, ui
 /*
  * Runs SQLite's integrity check and journeymap's consistency checks (dangling references,
  * segment shapes, dictionary ids, duplicate event keys, time ordering of deals and tickets).
- * Each finding is passed to `report` as one line; *problems counts them.
+ * Each finding is passed to `report` as one line; *problems counts them, except lines that
+ * start with "warning: " (e.g. a won deal without a close date).
  */
 typedef void (*jm_report_fn)(const char *line, void *ctx);
 JM_API jm_status jm_storage_check(struct jm_storage *st, jm_report_fn report, void *ctx,

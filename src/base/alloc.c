@@ -71,6 +71,9 @@ void jm_free(void *p)
 
 char *jm_strndup(const char *s, size_t len)
 {
+    /* len + 1 would wrap to 0 and become a 1-byte block with `len` bytes copied into it. */
+    if (len == SIZE_MAX)
+        return NULL;
     char *d = jm_malloc(len + 1);
     if (!d)
         return NULL;

@@ -73,7 +73,8 @@ fail:
 
 char *jm_arena_strndup(struct jm_arena *a, const char *s, size_t len)
 {
-    char *d = jm_arena_alloc(a, len + 1);
+    /* len + 1 must not wrap to 0; SIZE_MAX fails (stickily) like any impossible size. */
+    char *d = jm_arena_alloc(a, len < SIZE_MAX ? len + 1 : SIZE_MAX);
     if (!d)
         return NULL;
     if (len)

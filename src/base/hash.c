@@ -68,7 +68,8 @@ static struct jm_strmap_slot *strmap_find(const struct jm_strmap *m, const char 
         struct jm_strmap_slot *s = &m->slots[i];
         if (!s->key)
             return s;
-        if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+        /* len 0 skips memcmp: an empty key may arrive as NULL, which memcmp must not see. */
+        if (s->hash == h && s->len == len && (len == 0 || memcmp(s->key, key, len) == 0))
             return s;
     }
 }
@@ -108,18 +109,26 @@ jm_status jm__strmap_put(struct jm_strmap *m, const char *key, size_t len, uint6
         return JM_ENOMEM;
     uint64_t h = jm__hash64(key, len, 0);
     struct jm_strmap_slot *s = strmap_find(m, key, len, h);
-    if (added)
-        *added = !s->key;
-    if (!s->key) {
+    bool is_new = !s->key;
+    if (is_new) {
         char *k = jm_arena_strndup(&m->keys, key, len);
-        if (!k)
+        if (!k) {
+            /*
+             * The key arena is private and nothing came out of the failed allocation, so clear
+             * its sticky failure: a transient OOM must not make a long-lived map (a
+             * dictionary, the server's caches) refuse every new key for good.
+             */
+            m->keys.failed = false;
             return JM_ENOMEM;
+        }
         s->key = k;
         s->len = (uint32_t)len;
         s->hash = h;
         s->value = init;
         m->n++;
     }
+    if (added)
+        *added = is_new;
     *value = &s->value;
     return JM_OK;
 }
@@ -143,7 +152,8 @@ static uint64_t *u64set_find(const struct jm_u64set *s, uint64_t v)
 
 bool jm__u64set_has(const struct jm_u64set *s, uint64_t v)
 {
-    return s->cap && *u64set_find(s, v) == v;
+    /* 0 marks an empty slot, so without the v != 0 test any non-full set would "have" it. */
+    return v != 0 && s->cap && *u64set_find(s, v) == v;
 }
 
 static jm_status u64set_resize(struct jm_u64set *s, size_t ncap)
@@ -165,8 +175,13 @@ static jm_status u64set_resize(struct jm_u64set *s, size_t ncap)
 
 jm_status jm__u64set_reserve(struct jm_u64set *s, size_t n)
 {
-    size_t need = s->n + n;
-    size_t ncap = s->cap ? s->cap : 16;
+    /*
+     * Sizes come from callers' row counts, so guard the arithmetic: an overflowing need * 10
+     * or a capacity doubled past SIZE_MAX would otherwise wrap and spin for ever at ncap == 0.
+     */
+    size_t need, ncap = s->cap ? s->cap : 16;
+    if (n > SIZE_MAX - s->n || (need = s->n + n) > SIZE_MAX / 10 / sizeof(uint64_t))
+        return JM_ENOMEM;
     while (need * 10 > ncap * 7)
         ncap *= 2;
     return ncap == s->cap ? JM_OK : u64set_resize(s, ncap);
@@ -179,10 +194,12 @@ jm_status jm__u64set_add(struct jm_u64set *s, uint64_t v, bool *added)
     if (jm__u64set_reserve(s, 1))
         return JM_ENOMEM;
     uint64_t *slot = u64set_find(s, v);
-    *added = *slot == 0;
-    if (*added) {
+    bool is_new = *slot == 0;
+    if (is_new) {
         *slot = v;
         s->n++;
     }
+    if (added)
+        *added = is_new;
     return JM_OK;
 }

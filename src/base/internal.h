@@ -24,6 +24,14 @@ uint64_t jm__hash64(const void *data, size_t len, uint64_t seed);
 /* Mixes a 64-bit value into a well-spread one (the finaliser of the hash above). */
 uint64_t jm__mix64(uint64_t x);
 
+/* ---------------------------------------------------------------- utf-8 */
+
+/*
+ * Returns the length of the longest prefix of s[0..len) that is at most `max` bytes and does not
+ * end inside a multi-byte sequence, so a message that quotes or truncates text stays valid UTF-8.
+ */
+size_t jm__utf8_prefix(const char *s, size_t len, size_t max);
+
 /* ---------------------------------------------------------------- string map */
 
 /*
@@ -67,9 +75,9 @@ struct jm_u64set {
 #define JM_U64SET_INIT {NULL, 0, 0}
 void jm__u64set_release(struct jm_u64set *s);
 bool jm__u64set_has(const struct jm_u64set *s, uint64_t v);
-/* Adds `v`; *added says whether it was new. */
+/* Adds `v` (JM_EINVAL for 0); *added (when not NULL) says whether it was new. */
 jm_status jm__u64set_add(struct jm_u64set *s, uint64_t v, bool *added);
-/* Makes room for `n` more members without rehashing on the way. */
+/* Makes room for `n` more members without rehashing on the way (JM_ENOMEM if impossible). */
 jm_status jm__u64set_reserve(struct jm_u64set *s, size_t n);
 
 /* ---------------------------------------------------------------- progress */

@@ -36,6 +36,9 @@ void jm_strbuf_reset(struct jm_strbuf *sb)
 jm_status jm_strbuf_grow(struct jm_strbuf *sb, size_t extra)
 {
     size_t max = sb->max ? sb->max : JM_STRBUF_DEFAULT_MAX;
+    /* Room for the NUL: a ceiling of SIZE_MAX would make max + 1 wrap to 0. */
+    if (max > SIZE_MAX - 1)
+        max = SIZE_MAX - 1;
     if (extra > max || sb->len > max - extra)
         return JM_ELIMIT;
     size_t need = sb->len + extra + 1;
@@ -58,11 +61,21 @@ jm_status jm_strbuf_grow(struct jm_strbuf *sb, size_t extra)
 
 jm_status jm_strbuf_add(struct jm_strbuf *sb, const void *data, size_t len)
 {
+    /*
+     * `data` may point into our own buffer (appending a copy of part of it); growing moves the
+     * buffer, so remember the offset and find the bytes again afterwards. Integer comparison
+     * because comparing pointers into different objects is undefined.
+     */
+    uintptr_t d = (uintptr_t)data, b = (uintptr_t)sb->buf;
+    bool inside = sb->cap && d >= b && d < b + sb->cap;
+    size_t off = inside ? (size_t)(d - b) : 0;
     jm_status rc = jm_strbuf_grow(sb, len);
     if (rc)
         return rc;
+    if (inside)
+        data = sb->buf + off;
     if (len)
-        memcpy(sb->buf + sb->len, data, len);
+        memmove(sb->buf + sb->len, data, len);
     sb->len += len;
     sb->buf[sb->len] = '\0';
     return JM_OK;
@@ -103,40 +116,57 @@ jm_status jm_strbuf_addf(struct jm_strbuf *sb, const char *fmt, ...)
     return rc;
 }
 
-jm_status jm_strbuf_add_json_string(struct jm_strbuf *sb, const char *s, size_t len)
+/* The escape for byte `c` in a JSON string, or NULL when it stands for itself. */
+static const char *json_escape(unsigned char c, char tmp[7])
 {
     static const char hex[] = "0123456789abcdef";
-    jm_status rc = jm_strbuf_addch(sb, '"');
-    for (size_t i = 0; i < len && !rc; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[7] = {'\\', 0};
-        switch (c) {
-        case '"':
-        case '\\':
-            esc[1] = (char)c;
-            rc = jm_strbuf_add(sb, esc, 2);
-            break;
-        case '\n':
-            rc = jm_strbuf_add(sb, "\\n", 2);
-            break;
-        case '\r':
-            rc = jm_strbuf_add(sb, "\\r", 2);
-            break;
-        case '\t':
-            rc = jm_strbuf_add(sb, "\\t", 2);
-            break;
-        default:
-            if (c < 0x20 || c == 0x7f) {
-                memcpy(esc, "\\u00", 4);
-                esc[4] = hex[c >> 4];
-                esc[5] = hex[c & 15];
-                rc = jm_strbuf_add(sb, esc, 6);
-            } else {
-                rc = jm_strbuf_addch(sb, (char)c);
-            }
-        }
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        if (c >= 0x20 && c != 0x7f)
+            return NULL;
+        memcpy(tmp, "\\u00", 4);
+        tmp[4] = hex[c >> 4];
+        tmp[5] = hex[c & 15];
+        tmp[6] = '\0';
+        return tmp;
     }
-    return rc ? rc : jm_strbuf_addch(sb, '"');
+}
+
+jm_status jm_strbuf_add_json_string(struct jm_strbuf *sb, const char *s, size_t len)
+{
+    /* On failure the half-written literal is cut off again: the buffer stays as it was. */
+    size_t start = sb->len;
+    jm_status rc = jm_strbuf_addch(sb, '"');
+    size_t run = 0; /* start of the pending run of bytes that need no escape */
+    for (size_t i = 0; i < len && !rc; i++) {
+        char tmp[7];
+        const char *esc = json_escape((unsigned char)s[i], tmp);
+        if (!esc)
+            continue;
+        rc = jm_strbuf_add(sb, s + run, i - run);
+        if (!rc)
+            rc = jm_strbuf_addstr(sb, esc);
+        run = i + 1;
+    }
+    if (!rc && run < len)
+        rc = jm_strbuf_add(sb, s + run, len - run);
+    if (!rc)
+        rc = jm_strbuf_addch(sb, '"');
+    if (rc && sb->cap) {
+        sb->len = start;
+        sb->buf[start] = '\0';
+    }
+    return rc;
 }
 
 char *jm_strbuf_detach(struct jm_strbuf *sb, size_t *len)

@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/internal.h"
 
@@ -38,16 +39,18 @@ static void civil_from_days(int64_t z, int *y, int *m, int *d)
     *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 void jm_time_civil(int64_t us, int *year, int *month, int *day, int *hour, int *min, int *sec)
 {
-    int64_t days = floor_div(us, JM_US_PER_DAY);
-    int64_t rem = (us - days * JM_US_PER_DAY) / JM_US_PER_SEC;
+    /*
+     * Floor division written so nothing overflows: days * JM_US_PER_DAY would, for times near
+     * INT64_MIN (JM_TIME_NONE among them), and formatting one by mistake must not be undefined.
+     */
+    int64_t days = us / JM_US_PER_DAY, rem = us % JM_US_PER_DAY;
+    if (rem < 0) {
+        rem += JM_US_PER_DAY;
+        days--;
+    }
+    rem /= JM_US_PER_SEC;
     civil_from_days(days, year, month, day);
     *hour = (int)(rem / 3600);
     *min = (int)(rem / 60 % 60);
@@ -58,16 +61,19 @@ void jm_time_format(int64_t us, bool date_only, char *buf, size_t cap)
 {
     int y, mo, d, h, mi, s;
     jm_time_civil(us, &y, &mo, &d, &h, &mi, &s);
-    if (date_only) {
-        snprintf(buf, cap, "%04d-%02d-%02d", y, mo, d);
+    /* Years outside 0000-9999 take a sign, as ISO 8601's expanded form does. */
+    int n = y >= 0 && y <= 9999
+                ? snprintf(buf, cap, "%04d-%02d-%02d", y, mo, d)
+                : snprintf(buf, cap, "%c%04d-%02d-%02d", y < 0 ? '-' : '+', y < 0 ? -y : y, mo, d);
+    if (date_only || n < 0 || (size_t)n >= cap)
         return;
-    }
-    int64_t frac = us - floor_div(us, JM_US_PER_SEC) * JM_US_PER_SEC;
+    int64_t frac = us % JM_US_PER_SEC;
+    if (frac < 0)
+        frac += JM_US_PER_SEC;
     if (frac)
-        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", y, mo, d, h, mi, s,
-                 (long)frac);
+        snprintf(buf + n, cap - (size_t)n, "T%02d:%02d:%02d.%06ldZ", h, mi, s, (long)frac);
     else
-        snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, s);
+        snprintf(buf + n, cap - (size_t)n, "T%02d:%02d:%02dZ", h, mi, s);
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -80,12 +86,22 @@ struct tparse {
     int pm;         /* -1 none, 0 am, 1 pm */
 };
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+
 /* Reads between `min` and `max` digits; returns -1 when fewer than `min` are there. */
 static long read_digits(struct tparse *t, int min, int max)
 {
     long v = 0;
     int n = 0;
-    while (n < max && t->p < t->end && *t->p >= '0' && *t->p <= '9') {
+    while (n < max && t->p < t->end && is_digit(*t->p)) {
         v = v * 10 + (*t->p++ - '0');
         n++;
     }
@@ -101,12 +117,13 @@ static bool eat(struct tparse *t, char c)
     return false;
 }
 
+/* 1 to 9 digits of a second; digits past the sixth are dropped (truncated, not rounded). */
 static bool read_fraction(struct tparse *t)
 {
     int64_t scale = 100000;
     const char *start = t->p;
     t->frac_us = 0;
-    while (t->p < t->end && *t->p >= '0' && *t->p <= '9') {
+    while (t->p < t->end && is_digit(*t->p)) {
         if (t->p - start >= 9)
             return false;
         t->frac_us += (*t->p - '0') * scale;
@@ -129,8 +146,8 @@ static bool read_zone(struct tparse *t)
     long hh = read_digits(t, 2, 2), mm = 0;
     if (hh < 0 || hh > 23)
         return false;
-    if (t->p < t->end) {
-        eat(t, ':');
+    /* Minutes only after a colon or as two more digits, so "+07" may be followed by text. */
+    if (eat(t, ':') || (t->p < t->end && is_digit(*t->p))) {
         mm = read_digits(t, 2, 2);
         if (mm < 0 || mm > 59)
             return false;
@@ -139,22 +156,9 @@ static bool read_zone(struct tparse *t)
     return true;
 }
 
-static bool parse_iso(struct tparse *t)
+/* 14:30, 14:30:15, 14:30:15.123456789, then an optional zone (after an optional space). */
+static bool parse_iso_time(struct tparse *t)
 {
-    long y = read_digits(t, 4, 4);
-    if (y < 0 || !eat(t, '-'))
-        return false;
-    long m = read_digits(t, 2, 2);
-    if (m < 0 || !eat(t, '-'))
-        return false;
-    long d = read_digits(t, 2, 2);
-    if (d < 0)
-        return false;
-    t->year = (int)y, t->month = (int)m, t->day = (int)d;
-    if (t->p == t->end)
-        return true;
-    if (!eat(t, 'T') && !eat(t, 't') && !eat(t, ' '))
-        return false;
     long h = read_digits(t, 2, 2);
     if (h < 0 || !eat(t, ':'))
         return false;
@@ -176,17 +180,45 @@ static bool parse_iso(struct tparse *t)
     return read_zone(t) && t->p == t->end;
 }
 
-static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                          "jul", "aug", "sep", "oct", "nov", "dec"};
+static bool parse_iso(struct tparse *t)
+{
+    long y = read_digits(t, 4, 4);
+    if (y < 0 || !eat(t, '-'))
+        return false;
+    long m = read_digits(t, 2, 2);
+    if (m < 0 || !eat(t, '-'))
+        return false;
+    long d = read_digits(t, 2, 2);
+    if (d < 0)
+        return false;
+    t->year = (int)y, t->month = (int)m, t->day = (int)d;
+    if (t->p == t->end)
+        return true;
+    if (!eat(t, 'T') && !eat(t, 't') && !eat(t, ' '))
+        return false;
+    return parse_iso_time(t);
+}
 
+static const char *const month_names[] = {"january",   "february", "march",    "april",
+                                          "may",       "june",     "july",     "august",
+                                          "september", "october",  "november", "december"};
+
+/*
+ * A month name in English, any case: the full name, its first three letters, or "Sept", with an
+ * optional dot. A whole word is read, so "Mayday" or "Junk" is no month.
+ */
 static bool read_month_name(struct tparse *t)
 {
-    for (int i = 0; i < 12; i++) {
-        if (t->end - t->p < 3 || strncasecmp(t->p, month_names[i], 3) != 0)
+    size_t n = 0;
+    while (t->p + n < t->end && is_alpha(t->p[n]) && n < 10)
+        n++;
+    for (int i = 0; i < 12 && n >= 3; i++) {
+        size_t full = strlen(month_names[i]);
+        if (n > full || strncasecmp(t->p, month_names[i], n) != 0)
             continue;
-        t->p += 3;
-        while (t->p < t->end && ((*t->p | 32) >= 'a' && (*t->p | 32) <= 'z'))
-            t->p++; /* "March", "Sept" */
+        if (n != 3 && n != full && !(i == 8 && n == 4))
+            continue;
+        t->p += n;
         eat(t, '.');
         t->month = i + 1;
         return true;
@@ -194,34 +226,56 @@ static bool read_month_name(struct tparse *t)
     return false;
 }
 
+static bool read_am_pm(struct tparse *t)
+{
+    if (t->end - t->p < 2)
+        return false;
+    if (strncasecmp(t->p, "am", 2) == 0)
+        t->pm = 0;
+    else if (strncasecmp(t->p, "pm", 2) == 0)
+        t->pm = 1;
+    else
+        return false;
+    t->p += 2;
+    return true;
+}
+
+/* Stores a number read with read_digits() into *field; false when none was there. */
+static bool set_number(long v, int *field)
+{
+    if (v < 0)
+        return false;
+    *field = (int)v;
+    return true;
+}
+
+/* The directives parse_directive() knows, for checking a pattern before using it. */
+#define TIME_DIRECTIVES "YymdeHIMSfzbBp%"
+
 static bool parse_directive(struct tparse *t, char d)
 {
     long v;
     switch (d) {
     case 'Y':
-        v = read_digits(t, 4, 4);
-        return v >= 0 && (t->year = (int)v, true);
+        return set_number(read_digits(t, 4, 4), &t->year);
     case 'y':
         v = read_digits(t, 2, 2);
         /* POSIX: 69-99 are 1969-1999, 00-68 are 2000-2068. */
-        return v >= 0 && (t->year = (int)(v < 69 ? 2000 + v : 1900 + v), true);
+        return set_number(v < 0 ? v : v < 69 ? 2000 + v : 1900 + v, &t->year);
     case 'm':
-        v = read_digits(t, 1, 2);
-        return v >= 0 && (t->month = (int)v, true);
-    case 'd':
+        return set_number(read_digits(t, 1, 2), &t->month);
     case 'e':
-        v = read_digits(t, 1, 2);
-        return v >= 0 && (t->day = (int)v, true);
+        eat(t, ' '); /* strftime pads %e with a space: " 5" */
+        return set_number(read_digits(t, 1, 2), &t->day);
+    case 'd':
+        return set_number(read_digits(t, 1, 2), &t->day);
     case 'H':
     case 'I':
-        v = read_digits(t, 1, 2);
-        return v >= 0 && (t->hour = (int)v, true);
+        return set_number(read_digits(t, 1, 2), &t->hour);
     case 'M':
-        v = read_digits(t, 2, 2);
-        return v >= 0 && (t->min = (int)v, true);
+        return set_number(read_digits(t, 2, 2), &t->min);
     case 'S':
-        v = read_digits(t, 2, 2);
-        return v >= 0 && (t->sec = (int)v, true);
+        return set_number(read_digits(t, 2, 2), &t->sec);
     case 'f':
         return read_fraction(t);
     case 'z':
@@ -230,16 +284,7 @@ static bool parse_directive(struct tparse *t, char d)
     case 'B':
         return read_month_name(t);
     case 'p':
-        if (t->end - t->p < 2)
-            return false;
-        if (strncasecmp(t->p, "am", 2) == 0)
-            t->pm = 0;
-        else if (strncasecmp(t->p, "pm", 2) == 0)
-            t->pm = 1;
-        else
-            return false;
-        t->p += 2;
-        return true;
+        return read_am_pm(t);
     case '%':
         return eat(t, '%');
     default:
@@ -254,6 +299,7 @@ static bool parse_pattern(struct tparse *t, const char *fmt)
             if (!f[1] || !parse_directive(t, *++f))
                 return false;
         } else if (*f == ' ') {
+            /* A space matches one or more spaces, as columns padded for alignment have. */
             if (!eat(t, ' '))
                 return false;
             while (eat(t, ' '))
@@ -262,69 +308,127 @@ static bool parse_pattern(struct tparse *t, const char *fmt)
             return false;
         }
     }
-    if (t->pm >= 0) {
-        if (t->hour < 1 || t->hour > 12)
-            return false;
-        t->hour = t->hour % 12 + (t->pm ? 12 : 0);
-    }
     return t->p == t->end;
 }
 
-static bool parse_unix(const char *s, size_t len, int64_t scale_us, int64_t *out)
+/*
+ * Returns the first directive of `fmt` we do not support (pointing after its '%'), or NULL.
+ * *n is its length in bytes: a whole UTF-8 character, so the message quoting it stays valid;
+ * 0 for a lone '%' at the end.
+ */
+static const char *unsupported_directive(const char *fmt, int *n)
 {
-    size_t i = 0;
-    bool neg = len > 0 && s[0] == '-';
-    i = neg;
-    if (i == len || len - i > 16)
-        return false;
-    int64_t v = 0;
-    for (; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%')
+            continue;
+        f++;
+        if (*f && strchr(TIME_DIRECTIVES, *f))
+            continue;
+        unsigned lead = (unsigned char)*f;
+        size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+        size_t have = strnlen(f, want);
+        *n = have == want && jm_utf8_valid(f, want, NULL) ? (int)want : (int)(have > 0);
+        return f;
     }
-    *out = (neg ? -v : v) * scale_us;
-    return true;
+    return NULL;
 }
 
-static bool valid_fields(const struct tparse *t)
+static int days_in_month(int y, int m)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (t->month < 1 || t->month > 12 || t->day < 1 || t->day > mdays[t->month - 1])
-        return false;
-    bool leap = (t->year % 4 == 0 && t->year % 100 != 0) || t->year % 400 == 0;
-    if (t->month == 2 && t->day == 29 && !leap)
-        return false;
-    /* 23:59:60 is a leap second; we fold it into the next second like most systems do. */
-    return t->hour <= 23 && t->min <= 59 && t->sec <= 60;
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+/*
+ * Checks the fields and applies AM/PM. Returns NULL when valid, else what is wrong (in `why`).
+ * 23:59:60 is a leap second; it folds into the next second as most systems do.
+ */
+static const char *check_fields(struct tparse *t, char *why, size_t cap)
+{
+    if (t->month < 1 || t->month > 12)
+        snprintf(why, cap, "there is no month %d", t->month);
+    else if (t->day < 1 || t->day > days_in_month(t->year, t->month))
+        snprintf(why, cap, "%04d-%02d has no day %d", t->year, t->month, t->day);
+    else if (t->pm >= 0 && (t->hour < 1 || t->hour > 12))
+        snprintf(why, cap, "hour %d is not on a 12-hour clock", t->hour);
+    else if (t->hour > 23)
+        snprintf(why, cap, "hour %d is out of range", t->hour);
+    else if (t->min > 59)
+        snprintf(why, cap, "minute %d is out of range", t->min);
+    else if (t->sec > 60)
+        snprintf(why, cap, "second %d is out of range", t->sec);
+    else
+        why = NULL;
+    if (!why && t->pm >= 0)
+        t->hour = t->hour % 12 + (t->pm ? 12 : 0);
+    return why;
+}
+
+/* How much of the input an error message quotes: at most 64 bytes, whole characters. */
+static int quoted(const char *s, size_t len)
+{
+    return (int)jm__utf8_prefix(s, len, 64);
+}
+
+static jm_status parse_unix(const char *s, size_t len, int64_t scale, const char *unit,
+                            int64_t *out, struct jm_error *err)
+{
+    size_t i = len > 0 && s[0] == '-';
+    bool ok = i < len && len - i <= 19; /* 19 digits cannot overflow a uint64_t */
+    uint64_t v = 0;
+    for (size_t k = i; ok && k < len; k++) {
+        ok = is_digit(s[k]);
+        v = v * 10 + (uint64_t)(s[k] - '0');
+    }
+    if (!ok)
+        return jm_error_set(err, JM_EPARSE, "expected unix %s, got '%.*s'", unit, quoted(s, len),
+                            s);
+    if (v > (uint64_t)(INT64_MAX / scale))
+        return jm_error_set(err, JM_EPARSE, "unix %s '%.*s' are out of range", unit, quoted(s, len),
+                            s);
+    *out = (i ? -(int64_t)v : (int64_t)v) * scale;
+    return JM_OK;
+}
+
+static bool is_iso_format(const char *format)
+{
+    return !format || !*format || strcmp(format, "auto") == 0 || strcmp(format, "iso") == 0;
 }
 
 jm_status jm_time_parse(const char *s, size_t len, const char *format, int64_t *out_us,
                         struct jm_error *err)
 {
-    if (format && strcmp(format, "unix") == 0) {
-        if (!parse_unix(s, len, JM_US_PER_SEC, out_us))
-            return jm_error_set(err, JM_EPARSE, "expected unix seconds, got '%.*s'", (int)len, s);
-        return JM_OK;
-    }
-    if (format && strcmp(format, "unix_ms") == 0) {
-        if (!parse_unix(s, len, 1000, out_us))
-            return jm_error_set(err, JM_EPARSE, "expected unix milliseconds, got '%.*s'",
-                                (int)len, s);
-        return JM_OK;
-    }
+    if (!s)
+        s = "", len = 0;
+    if (format && strcmp(format, "unix") == 0)
+        return parse_unix(s, len, JM_US_PER_SEC, "seconds", out_us, err);
+    if (format && strcmp(format, "unix_ms") == 0)
+        return parse_unix(s, len, 1000, "milliseconds", out_us, err);
+    bool iso = is_iso_format(format);
+    int n = 0;
+    const char *bad = iso ? NULL : unsupported_directive(format, &n);
+    if (bad && !n)
+        return jm_error_set(err, JM_EPARSE, "date format '%s' ends in a lone '%%'", format);
+    if (bad)
+        return jm_error_set(err, JM_EPARSE,
+                            "date format '%s' has an unsupported directive '%%%.*s' (supported: "
+                            "%%Y %%y %%m %%d %%e %%H %%I %%M %%S %%f %%z %%b %%p %%%%)",
+                            format, n, bad);
     struct tparse t = {.p = s, .end = s + len, .year = 1970, .month = 1, .day = 1, .pm = -1};
-    bool iso = !format || !*format || strcmp(format, "auto") == 0 || strcmp(format, "iso") == 0;
-    bool ok = iso ? parse_iso(&t) : parse_pattern(&t, format);
-    if (!ok || !valid_fields(&t)) {
+    if (iso ? !parse_iso(&t) : !parse_pattern(&t, format)) {
         if (iso)
             return jm_error_set(err, JM_EPARSE,
                                 "expected an ISO-8601 date such as 2024-03-05 or "
                                 "2024-03-05T14:30:00Z, got '%.*s' (set a date format for others)",
-                                (int)len > 64 ? 64 : (int)len, s);
+                                quoted(s, len), s);
         return jm_error_set(err, JM_EPARSE, "'%.*s' does not match the date format '%s'",
-                            (int)len > 64 ? 64 : (int)len, s, format);
+                            quoted(s, len), s, format);
     }
+    char why[64];
+    if (check_fields(&t, why, sizeof(why)))
+        return jm_error_set(err, JM_EPARSE, "invalid date or time '%.*s': %s", quoted(s, len), s,
+                            why);
     int64_t days = jm_days_from_civil(t.year, (unsigned)t.month, (unsigned)t.day);
     int64_t secs = days * 86400 + t.hour * 3600 + t.min * 60 + t.sec - t.zone_s;
     *out_us = secs * JM_US_PER_SEC + t.frac_us;

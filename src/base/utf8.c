@@ -68,3 +68,18 @@ size_t jm_utf8_count(const char *s, size_t len)
         n += ((unsigned char)s[i] & 0xc0) != 0x80;
     return n;
 }
+
+size_t jm__utf8_prefix(const char *str, size_t len, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t n = len < max ? len : max;
+    /* Step back over continuation bytes to the lead of the last sequence (at most 3). */
+    size_t k = n;
+    while (k > 0 && n - k < 3 && (s[k - 1] & 0xc0) == 0x80)
+        k--;
+    if (k == 0)
+        return n;
+    unsigned lead = s[k - 1];
+    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    return n - (k - 1) < need ? k - 1 : n;
+}

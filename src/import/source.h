@@ -47,7 +47,7 @@ struct jm_row {
     unsigned long line; /* where the row starts */
     size_t n;           /* == source's ncolumns at the time of reading */
     struct jm_cell *cells;
-    const char *raw;    /* the row's bytes in the file, for rejected-row reports */
+    const char *raw; /* the row's bytes in the file, for rejected-row reports */
     size_t raw_len;
 };
 

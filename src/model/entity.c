@@ -11,7 +11,7 @@
 #include "base/internal.h"
 #include "model/internal.h"
 
-/* Canonical enum spellings. Aliases that import accepts live in value.c. */
+/* Canonical enum spellings. Aliases that import accepts live in record.c. */
 const char *const jm__dmu_roles[] = {"decider",    "champion", "user",    "researcher",
                                      "influencer", "finance",  "unknown", NULL};
 const char *const jm__deal_status[] = {"open", "won", "lost", NULL};

@@ -64,83 +64,133 @@ static const char *enum_match(const char *const *values, const char *norm)
     return NULL;
 }
 
+/* Trims ASCII white space from both ends of s[0..*len). */
+static const char *trim(const char *s, size_t *len)
+{
+    while (*len && isspace((unsigned char)*s))
+        s++, (*len)--;
+    while (*len && isspace((unsigned char)s[*len - 1]))
+        (*len)--;
+    return s;
+}
+
+/* How much of `s` an error message quotes: at most 60 bytes, whole UTF-8 characters. */
+static int quoted(const char *s, size_t len)
+{
+    return (int)jm__utf8_prefix(s, len, 60);
+}
+
+/*
+ * Lower-cases `s` into `norm` with each run of spaces, dashes and underscores read as one '_'
+ * ("Closed  Won", "closed-won" -> "closed_won"). False when it does not fit or holds a NUL byte
+ * (which would end the comparison early: "won\0junk" is not "won").
+ */
+static bool normalise_enum(const char *s, size_t len, char *norm, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)tolower((unsigned char)s[i]);
+        if (c == '\0')
+            return false;
+        if (c == ' ' || c == '-' || c == '_') {
+            if (n && norm[n - 1] == '_')
+                continue;
+            c = '_';
+        }
+        if (n + 1 >= cap)
+            return false;
+        norm[n++] = c;
+    }
+    norm[n] = '\0';
+    return true;
+}
+
 static jm_status parse_enum(const struct jm_field_def *f, const char *s, size_t len,
                             struct jm_value *out, struct jm_error *err)
 {
     char norm[40];
-    size_t n = 0;
-    while (len && isspace((unsigned char)*s))
-        s++, len--;
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
-    if (len >= sizeof(norm))
-        goto unknown;
-    for (; n < len; n++) {
-        char c = (char)tolower((unsigned char)s[n]);
-        norm[n] = (c == ' ' || c == '-') ? '_' : c;
+    const char *v = NULL;
+    if (normalise_enum(s, len, norm, sizeof(norm)))
+        v = enum_match(f->values, norm);
+    if (v) {
+        out->kind = JM_V_TEXT;
+        out->s = v;
+        out->len = strlen(v);
+        return JM_OK;
     }
-    norm[n] = '\0';
-    const char *v = enum_match(f->values, norm);
-    if (!v)
-        goto unknown;
-    out->kind = JM_V_TEXT;
-    out->s = v;
-    out->len = strlen(v);
-    return JM_OK;
-unknown: {
     char list[200] = "";
     size_t used = 0;
     for (size_t i = 0; f->values[i] && used < sizeof(list) - 1; i++)
-        used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-                                 f->values[i]);
+        used +=
+            (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", f->values[i]);
     return jm_error_set(err, JM_EPARSE, "unknown %s '%.*s' (expected one of: %s)", f->name,
-                        (int)(len > 60 ? 60 : len), s, list);
-}
+                        quoted(s, len), s, list);
 }
 
 /* ---------------------------------------------------------------- numbers */
+
+/*
+ * Whole numbers that are plain digits are read exactly with strtoll: through a double, any
+ * integer past 2^53 would silently round ("9007199254740993" -> ...992). Other spellings
+ * ("1e3", "4.0") go through strtod and must be below 2^53, where doubles are still exact.
+ */
+static bool parse_int(const char *buf, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (!*end)
+        return errno != ERANGE && (*out = v, true);
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (*end || errno == ERANGE || d != floor(d) || fabs(d) >= 9007199254740992.0)
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
 
 static jm_status parse_number(const struct jm_field_def *f, const char *s, size_t len,
                               struct jm_value *out, struct jm_error *err)
 {
     char buf[64];
-    while (len && isspace((unsigned char)*s))
-        s++, len--;
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
-    if (len == 0 || len >= sizeof(buf))
+    if (len >= sizeof(buf))
         goto bad;
     memcpy(buf, s, len);
     buf[len] = '\0';
-    /* strtod accepts hex, "inf" and "nan"; a CRM number is plain decimal. */
+    /* strtod accepts hex, "inf" and "nan"; a CRM number is plain decimal. NULs are junk too. */
     for (size_t i = 0; i < len; i++)
-        if (!strchr("0123456789+-.eE", buf[i]))
+        if (!buf[i] || !strchr("0123456789+-.eE", buf[i]))
             goto bad;
+    if (f->type == JM_FT_INT) {
+        if (!parse_int(buf, &out->i))
+            goto bad;
+        out->kind = JM_V_INT;
+        return JM_OK;
+    }
     errno = 0;
     char *end;
     double d = strtod(buf, &end);
     if (*end || errno == ERANGE || !isfinite(d))
         goto bad;
-    if (f->type == JM_FT_INT) {
-        if (d != floor(d) || fabs(d) > 9.007199254740992e15)
-            goto bad;
-        out->kind = JM_V_INT;
-        out->i = (int64_t)d;
-    } else {
-        out->kind = JM_V_REAL;
-        out->r = d;
-    }
+    out->kind = JM_V_REAL;
+    out->r = d == 0 ? 0.0 : d; /* "-0" is 0: the digest must not tell them apart */
     return JM_OK;
 bad:
     return jm_error_set(err, JM_EPARSE, "expected %s for %s, got '%.*s'",
                         f->type == JM_FT_INT ? "a whole number" : "a number", f->name,
-                        (int)(len > 60 ? 60 : len), s);
+                        quoted(s, len), s);
 }
 
 jm_status jm_value_parse(const struct jm_field_def *f, const char *s, size_t len,
                          const char *date_format, struct jm_value *out, struct jm_error *err)
 {
     memset(out, 0, sizeof(*out));
+    /*
+     * Typed fields ignore surrounding white space (" 42 ", "2024-03-05 "), and white space
+     * alone is as empty as "". Text keeps the data's spelling (DESIGN.md §4).
+     */
+    if (f->type != JM_FT_TEXT && f->type != JM_FT_REF)
+        s = trim(s, &len);
     if (len == 0) {
         out->kind = JM_V_MISSING;
         return JM_OK;
@@ -175,42 +225,93 @@ static bool present(const struct jm_value *v)
     return v->kind != JM_V_ABSENT && v->kind != JM_V_MISSING;
 }
 
-static jm_status check_survey_score(const struct jm_record *rec, int *field,
-                                    struct jm_error *err)
+/* The number in `v` (an INT or a REAL). */
+static double number_of(const struct jm_value *v)
 {
-    const struct jm_value *kind = &rec->v[4], *score = &rec->v[5];
+    return v->kind == JM_V_INT ? (double)v->i : v->r;
+}
+
+/* The score's range depends on the survey kind: NPS 0-10, CSAT 1-5, CES 1-7. */
+static jm_status check_survey_score(const struct jm_record *rec, int *field, struct jm_error *err)
+{
+    int k = jm_entity_field(rec->def, "kind"), sc = jm_entity_field(rec->def, "score");
+    const struct jm_value *kind = &rec->v[k], *score = &rec->v[sc];
     if (!present(kind) || !present(score))
         return JM_OK;
-    double lo = 0, hi = 10;
+    double lo = 0, hi = 10, x = number_of(score);
     if (kind->len == 4 && memcmp(kind->s, "csat", 4) == 0)
         lo = 1, hi = 5;
     else if (kind->len == 3 && memcmp(kind->s, "ces", 3) == 0)
         lo = 1, hi = 7;
-    if (score->r < lo || score->r > hi) {
-        *field = 5;
+    if (x < lo || x > hi) {
+        *field = sc;
         return jm_error_set(err, JM_EPARSE, "%.*s score %g is outside %g..%g", (int)kind->len,
-                            kind->s, score->r, lo, hi);
+                            kind->s, x, lo, hi);
     }
     return JM_OK;
 }
 
+/* Whether a value of kind `k` may stand in a field of type `t`. */
+static bool kind_fits(enum jm_ftype t, enum jm_vkind k)
+{
+    switch (t) {
+    case JM_FT_TEXT:
+    case JM_FT_ENUM:
+    case JM_FT_REF:
+        return k == JM_V_TEXT;
+    case JM_FT_INT:
+        return k == JM_V_INT;
+    case JM_FT_REAL:
+        return k == JM_V_REAL || k == JM_V_INT;
+    case JM_FT_TIME:
+        return k == JM_V_TIME;
+    }
+    return false;
+}
+
+/* An enum value must be one of the canonical spellings (as jm_value_parse() produces). */
+static bool enum_member(const struct jm_field_def *f, const struct jm_value *v)
+{
+    for (size_t i = 0; f->values[i]; i++)
+        if (strlen(f->values[i]) == v->len && memcmp(f->values[i], v->s, v->len) == 0)
+            return true;
+    return false;
+}
+
+static jm_status check_text(const struct jm_field_def *f, const struct jm_value *v,
+                            struct jm_error *err)
+{
+    size_t bad;
+    if (v->len > f->max_len)
+        return jm_error_set(err, JM_ELIMIT, "%s is %zu bytes, longer than the limit of %u", f->name,
+                            v->len, (unsigned)f->max_len);
+    if (!jm_utf8_valid(v->s, v->len, &bad))
+        return jm_error_set(err, JM_EPARSE, "%s is not valid UTF-8 (byte %zu)", f->name, bad + 1);
+    if (f->type == JM_FT_ENUM && !enum_member(f, v))
+        return jm_error_set(err, JM_EPARSE, "%s '%.*s' is not one of its values", f->name,
+                            quoted(v->s, v->len), v->s);
+    return JM_OK;
+}
+
+/*
+ * Records built by hand (the demo generator, storage reads, API callers) skip
+ * jm_value_parse(), so the value's kind, enum spelling and finiteness are checked here too.
+ */
 static jm_status check_value(const struct jm_field_def *f, const struct jm_value *v,
                              struct jm_error *err)
 {
-    if (v->kind == JM_V_TEXT) {
-        size_t bad;
-        if (v->len > f->max_len)
-            return jm_error_set(err, JM_ELIMIT, "%s is %zu bytes, longer than the limit of %u",
-                                f->name, v->len, (unsigned)f->max_len);
-        if (!jm_utf8_valid(v->s, v->len, &bad))
-            return jm_error_set(err, JM_EPARSE, "%s is not valid UTF-8 (byte %zu)", f->name,
-                                bad + 1);
-    }
-    double x = v->kind == JM_V_INT ? (double)v->i : v->r;
+    if (!present(v))
+        return JM_OK;
+    if (!kind_fits(f->type, v->kind))
+        return jm_error_set(err, JM_EINVAL, "%s has a value of the wrong kind", f->name);
+    if (v->kind == JM_V_TEXT)
+        return check_text(f, v, err);
+    if (v->kind == JM_V_REAL && !isfinite(v->r))
+        return jm_error_set(err, JM_EPARSE, "%s is not a finite number", f->name);
+    double x = number_of(v);
     if ((v->kind == JM_V_INT || v->kind == JM_V_REAL) && f->min < f->max &&
         (x < f->min || x > f->max))
-        return jm_error_set(err, JM_EPARSE, "%s %g is outside %g..%g", f->name, x, f->min,
-                            f->max);
+        return jm_error_set(err, JM_EPARSE, "%s %g is outside %g..%g", f->name, x, f->min, f->max);
     return JM_OK;
 }
 
@@ -235,7 +336,8 @@ jm_status jm_record_check(const struct jm_record *rec, int *field, struct jm_err
     if (rec->props_len) {
         size_t bad;
         if (!jm_utf8_valid(rec->props, rec->props_len, &bad))
-            return jm_error_set(err, JM_EPARSE, "properties are not valid UTF-8");
+            return jm_error_set(err, JM_EPARSE, "properties are not valid UTF-8 (byte %zu)",
+                                bad + 1);
     }
     if (def->kind == JM_ENT_SURVEY)
         return check_survey_score(rec, field, err);
@@ -255,7 +357,8 @@ static jm_status add_value_text(struct jm_strbuf *sb, const struct jm_value *v)
     case JM_V_REAL:
         return jm_strbuf_addf(sb, "%.17g", v->r);
     case JM_V_TIME:
-        jm_time_format(v->i, false, tb, sizeof(tb));
+        /* A period start is a day: "ACME|2024-01-01", with the time only when there is one. */
+        jm_time_format(v->i, v->i % JM_US_PER_DAY == 0, tb, sizeof(tb));
         return jm_strbuf_addstr(sb, tb);
     default:
         return JM_OK;
@@ -311,13 +414,14 @@ uint64_t jm_event_key(const struct jm_record *rec)
 {
     const struct jm_value *mid = &rec->v[JM_EV_MESSAGE_ID];
     uint64_t h;
-    if (mid->kind == JM_V_TEXT) {
+    /* An empty id (a hand-built record) identifies nothing: every such event would collide. */
+    if (mid->kind == JM_V_TEXT && mid->len > 0) {
         h = jm__hash64(mid->s, mid->len, 0x6d736769);
     } else {
         /* Content key: an empty column and an unmapped one are the same event. */
         h = 0x65766e74;
         for (size_t i = 0; i < rec->def->nfields; i++)
-            if (present(&rec->v[i]))
+            if (i != JM_EV_MESSAGE_ID && present(&rec->v[i]))
                 h = hash_value(h, i, &rec->v[i]);
         if (rec->props_len)
             h = jm__hash64(rec->props, rec->props_len, h ^ 0x70726f70);
