@@ -345,7 +345,7 @@ static jm_status check_refs(struct jm_importer *imp, size_t idx, const struct jm
             imp->stubs[imp->nstubs++] = (struct jm_stub){fd->ref, v->s, v->len};
             continue;
         }
-        struct jm_error why = {JM_ENOTFOUND, ""};
+        struct jm_error why = {JM_ECONFLICT, ""};
         snprintf(why.msg, sizeof(why.msg),
                  "%s '%.*s' does not exist (import %s first, or set create_missing: [%s])",
                  target->singular, (int)(v->len > 100 ? 100 : v->len), v->s, target->name,
