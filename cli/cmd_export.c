@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/internal.h"
 #include "cli.h"
@@ -130,6 +132,26 @@ static jm_status write_all(struct exporter *x, struct jm_error *err)
     return rc;
 }
 
+/*
+ * Exports go to a temporary file beside `output`, renamed over it only when complete, so a
+ * failed or interrupted export never leaves a half-written file where a full one is expected.
+ */
+static jm_status open_temp(const char *output, char *tmp, size_t cap, FILE **out,
+                           struct jm_error *err)
+{
+    snprintf(tmp, cap, "%s.tmp.XXXXXX", output);
+    int fd = mkstemp(tmp);
+    if (fd < 0 || !(*out = fdopen(fd, "w"))) {
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        *out = NULL;
+        return jm_error_set(err, JM_EIO, "cannot write '%s': %s", output, strerror(errno));
+    }
+    return JM_OK;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option lo[] = {{"db", required_argument, NULL, 'd'},
@@ -162,13 +184,18 @@ int cmd_export(int argc, char **argv)
         return ec;
     struct jm_error err;
     jm_error_clear(&err);
-    jm_status rc = JM_OK;
-    if (output && !(x.out = fopen(output, "w")))
-        rc = jm_error_set(&err, JM_EIO, "cannot write '%s': %s", output, strerror(errno));
+    char tmp[4096];
+    jm_status rc = output ? open_temp(output, tmp, sizeof(tmp), &x.out, &err) : JM_OK;
     if (!rc)
         rc = write_all(&x, &err);
-    if (output && x.out && fclose(x.out) != 0 && !rc)
-        rc = jm_error_set(&err, JM_EIO, "cannot write '%s': %s", output, strerror(errno));
+    if (output && x.out) {
+        if (fclose(x.out) != 0 && !rc)
+            rc = jm_error_set(&err, JM_EIO, "cannot write '%s': %s", output, strerror(errno));
+        if (!rc && rename(tmp, output) != 0)
+            rc = jm_error_set(&err, JM_EIO, "cannot write '%s': %s", output, strerror(errno));
+        if (rc)
+            unlink(tmp);
+    }
     jm_strbuf_release(&x.line);
     jm_storage_close(x.st);
     return rc ? cli_fail(rc, &err) : JM_EXIT_OK;

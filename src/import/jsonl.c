@@ -494,3 +494,12 @@ jm_status jm__jsonl_next(struct jm_source *src, struct jm_row *row, bool *eof, s
     row->cells = src->cells; /* the array may have grown */
     return rc;
 }
+
+bool jm__json_is_object(const char *s, size_t len)
+{
+    pthread_once(&alloc_once, use_our_allocator);
+    json_t *v = json_loadb(s, len, 0, NULL);
+    bool ok = v && json_is_object(v);
+    json_decref(v);
+    return ok;
+}

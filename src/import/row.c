@@ -275,8 +275,9 @@ static jm_status add_other_columns(struct jm_importer *imp, const struct jm_row 
                     (jsonl ? jm_entity_field(pr->spec->def, name) >= 0 : pr->mapped_cols[c]);
         if (used || !cell->present || !cell->len || (jsonl && strchr(name, '.')))
             continue;
-        if (jsonl && strcmp(name, "properties") == 0 && cell->s[0] == '{' && cell->len > 2) {
-            /* A JSON object of properties: its members join ours. */
+        if (strcmp(name, "properties") == 0 && cell->s[0] == '{' && cell->len > 2 &&
+            jm__json_is_object(cell->s, cell->len)) {
+            /* A JSON object of properties (an export read back): its members join ours. */
             rc = jm_strbuf_addstr(sb, sb->len > 1 ? "," : "");
             if (!rc)
                 rc = jm_strbuf_add(sb, cell->s + 1, cell->len - 2);

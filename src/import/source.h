@@ -87,4 +87,10 @@ uint64_t jm__source_offset(const struct jm_source *src);
 uint64_t jm__source_size(const struct jm_source *src);
 const char *jm__source_name(const struct jm_source *src);
 
+/*
+ * True when s[0..len) is one well-formed JSON object: a `properties` column (as `journeymap
+ * export` writes it) then joins the record's properties instead of becoming a string.
+ */
+bool jm__json_is_object(const char *s, size_t len);
+
 #endif /* JM_IMPORT_SOURCE_H */
