@@ -75,7 +75,10 @@ struct jm_arena {
     size_t used_total;
     bool failed;
 };
-#define JM_ARENA_INIT {NULL, 0, 0, false}
+#define JM_ARENA_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 JM_API void jm_arena_init(struct jm_arena *a);
 /* Returns `size` bytes aligned to 16, zeroed, or NULL (and sets a->failed). */
@@ -102,7 +105,10 @@ struct jm_strbuf {
 };
 #define JM_STRBUF_DEFAULT_MAX ((size_t)1 << 30)
 extern char jm_strbuf_empty[];
-#define JM_STRBUF_INIT {jm_strbuf_empty, 0, 0, 0}
+#define JM_STRBUF_INIT                                                                             \
+    {                                                                                              \
+        jm_strbuf_empty, 0, 0, 0                                                                   \
+    }
 
 JM_API void jm_strbuf_init(struct jm_strbuf *sb, size_t max);
 JM_API void jm_strbuf_release(struct jm_strbuf *sb);
@@ -115,8 +121,7 @@ JM_API jm_status jm_strbuf_addstr(struct jm_strbuf *sb, const char *s);
 JM_API jm_status jm_strbuf_addch(struct jm_strbuf *sb, char c);
 /* Appends printf-style; unlike jm_strbuf_add(), the arguments must not point into `sb`. */
 JM_API jm_status jm_strbuf_addf(struct jm_strbuf *sb, const char *fmt, ...) JM_PRINTF(2, 3);
-JM_API jm_status jm_strbuf_vaddf(struct jm_strbuf *sb, const char *fmt, va_list ap)
-    JM_PRINTF(2, 0);
+JM_API jm_status jm_strbuf_vaddf(struct jm_strbuf *sb, const char *fmt, va_list ap) JM_PRINTF(2, 0);
 /*
  * Adds `s[0..len)` as a JSON string literal, quotes included: '"', '\\', and control characters
  * (0x00-0x1f, 0x7f) are escaped, other bytes (UTF-8) pass through. On failure nothing is added.
@@ -128,9 +133,9 @@ JM_API char *jm_strbuf_detach(struct jm_strbuf *sb, size_t *len);
 /* ---------------------------------------------------------------- time */
 
 /* Times are UTC microseconds since 1970-01-01 (DESIGN.md §4). */
-#define JM_US_PER_SEC  INT64_C(1000000)
-#define JM_US_PER_DAY  (INT64_C(86400) * JM_US_PER_SEC)
-#define JM_TIME_NONE   INT64_MIN
+#define JM_US_PER_SEC INT64_C(1000000)
+#define JM_US_PER_DAY (INT64_C(86400) * JM_US_PER_SEC)
+#define JM_TIME_NONE  INT64_MIN
 
 /*
  * Parses a time. With `format` NULL or "auto" it accepts exactly:

@@ -55,8 +55,8 @@ struct jm_import_opts {
     const char *format;      /* "csv", "jsonl" or NULL: from the mapping or the extension */
     const char *date_format; /* overrides the mapping's default date format */
     bool skip_bad_rows;
-    FILE *rejects;           /* with skip_bad_rows: CSV of rejected rows (may be NULL) */
-    bool progress;           /* draw a progress bar when stderr is a terminal */
+    FILE *rejects; /* with skip_bad_rows: CSV of rejected rows (may be NULL) */
+    bool progress; /* draw a progress bar when stderr is a terminal */
 };
 
 /*

@@ -51,7 +51,10 @@ struct jm_strmap {
     size_t n;
     struct jm_arena keys;
 };
-#define JM_STRMAP_INIT {NULL, 0, 0, JM_ARENA_INIT}
+#define JM_STRMAP_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0, JM_ARENA_INIT                                                                  \
+    }
 
 void jm__strmap_init(struct jm_strmap *m);
 void jm__strmap_release(struct jm_strmap *m);
@@ -72,7 +75,10 @@ struct jm_u64set {
     size_t cap;
     size_t n;
 };
-#define JM_U64SET_INIT {NULL, 0, 0}
+#define JM_U64SET_INIT                                                                             \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 void jm__u64set_release(struct jm_u64set *s);
 bool jm__u64set_has(const struct jm_u64set *s, uint64_t v);
 /* Adds `v` (JM_EINVAL for 0); *added (when not NULL) says whether it was new. */

@@ -52,8 +52,8 @@ static void progress_draw(struct jm_progress *p, double now)
     double el = now - p->started;
     human((double)p->items, items, sizeof(items));
     human(el > 0 ? (double)p->items / el : 0, rate, sizeof(rate));
-    fprintf(stderr, "\r%-28.28s [%s] %3d%%  %s rows  %s rows/s ", p->label, bar,
-            (int)(frac * 100), items, rate);
+    fprintf(stderr, "\r%-28.28s [%s] %3d%%  %s rows  %s rows/s ", p->label, bar, (int)(frac * 100),
+            items, rate);
     fflush(stderr);
     p->last_draw = now;
 }

@@ -19,13 +19,34 @@ const char *const jm__ticket_priority[] = {"low", "normal", "high", "urgent", NU
 const char *const jm__ticket_status[] = {"open", "pending", "resolved", "closed", NULL};
 const char *const jm__survey_kinds[] = {"nps", "csat", "ces", NULL};
 
-#define ID(n)        {n, JM_FT_TEXT, JM_FIELD_REQUIRED | JM_FIELD_KEY, 0, NULL, 256, 0, 0, "unique id"}
-#define TEXT(n, d)   {n, JM_FT_TEXT, 0, 0, NULL, 1024, 0, 0, d}
-#define LONG(n, d)   {n, JM_FT_TEXT, 0, 0, NULL, 65536, 0, 0, d}
-#define REF(n, e, d) {n, JM_FT_REF, 0, e, NULL, 256, 0, 0, d}
-#define TIME(n, d)   {n, JM_FT_TIME, 0, 0, NULL, 0, 0, 0, d}
-#define REAL(n, lo, hi, d) {n, JM_FT_REAL, 0, 0, NULL, 0, lo, hi, d}
-#define ENUM(n, v, d) {n, JM_FT_ENUM, 0, 0, v, 32, 0, 0, d}
+#define ID(n)                                                                                      \
+    {                                                                                              \
+        n, JM_FT_TEXT, JM_FIELD_REQUIRED | JM_FIELD_KEY, 0, NULL, 256, 0, 0, "unique id"           \
+    }
+#define TEXT(n, d)                                                                                 \
+    {                                                                                              \
+        n, JM_FT_TEXT, 0, 0, NULL, 1024, 0, 0, d                                                   \
+    }
+#define LONG(n, d)                                                                                 \
+    {                                                                                              \
+        n, JM_FT_TEXT, 0, 0, NULL, 65536, 0, 0, d                                                  \
+    }
+#define REF(n, e, d)                                                                               \
+    {                                                                                              \
+        n, JM_FT_REF, 0, e, NULL, 256, 0, 0, d                                                     \
+    }
+#define TIME(n, d)                                                                                 \
+    {                                                                                              \
+        n, JM_FT_TIME, 0, 0, NULL, 0, 0, 0, d                                                      \
+    }
+#define REAL(n, lo, hi, d)                                                                         \
+    {                                                                                              \
+        n, JM_FT_REAL, 0, 0, NULL, 0, lo, hi, d                                                    \
+    }
+#define ENUM(n, v, d)                                                                              \
+    {                                                                                              \
+        n, JM_FT_ENUM, 0, 0, v, 32, 0, 0, d                                                        \
+    }
 
 static const struct jm_field_def owner_fields[] = {
     ID("id"),
