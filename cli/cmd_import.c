@@ -113,9 +113,10 @@ static int parse_args(int argc, char **argv, struct import_args *a)
     return JM_EXIT_OK;
 }
 
-static void print_summary(const struct jm_import_stats *s, size_t nfiles, double secs)
+static void print_summary(const struct jm_import_stats *s, double secs)
 {
-    printf("imported %zu file%s: %llu rows in %.2f s (%.0f rows/s)\n", nfiles,
+    uint64_t nfiles = s->files;
+    printf("imported %llu file%s: %llu rows in %.2f s (%.0f rows/s)\n", (unsigned long long)nfiles,
            nfiles == 1 ? "" : "s", (unsigned long long)s->rows, secs,
            secs > 0 ? (double)s->rows / secs : 0.0);
     for (int k = 0; k < JM_ENT__COUNT; k++) {
@@ -173,7 +174,7 @@ int cmd_import(int argc, char **argv)
     if (rc)
         ec = cli_fail(rc, &err);
     else if (!a.quiet)
-        print_summary(&stats, (size_t)(argc - optind), jm__now() - t0);
+        print_summary(&stats, jm__now() - t0);
     if (!rc && stats.rejected)
         fprintf(stderr, "journeymap: %llu bad rows left out; reasons in %s\n",
                 (unsigned long long)stats.rejected, a.rejects ? a.rejects : "rejects.csv");

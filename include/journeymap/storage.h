@@ -142,6 +142,7 @@ struct jm_import_stats {
     uint64_t updated[JM_ENT__COUNT];
     uint64_t unchanged[JM_ENT__COUNT];
     uint64_t rejected;
+    uint64_t files; /* files read (a folder counts its files) */
 };
 JM_API jm_status jm_storage_log_import(struct jm_storage *st, const char *source,
                                        const char *mapping, const struct jm_import_stats *stats,

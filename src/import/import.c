@@ -222,6 +222,7 @@ static void stats_delta(struct jm_import_stats *d, const struct jm_import_stats 
 {
     d->rows = now->rows - d->rows;
     d->rejected = now->rejected - d->rejected;
+    d->files = now->files - d->files;
     for (size_t k = 0; k < JM_ENT__COUNT; k++) {
         d->inserted[k] = now->inserted[k] - d->inserted[k];
         d->updated[k] = now->updated[k] - d->updated[k];
@@ -266,6 +267,7 @@ jm_status jm_import_files(struct jm_storage *st, const struct jm_mapping *m,
     for (size_t i = 0; i < nfiles && !rc; i++) {
         struct jm_import_stats before = *stats;
         rc = import_file(&imp, files[i]);
+        stats->files++;
         if (!rc) {
             stats_delta(&before, stats);
             rc = jm_storage_log_import(st, files[i], m->path, &before, err);
