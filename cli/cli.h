@@ -35,6 +35,12 @@ int cli_exit_code(jm_status rc);
 int cli_fail(jm_status rc, const struct jm_error *err);
 /* Prints "journeymap <cmd>: <message>" and a hint to --help; returns JM_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) JM_PRINTF(2, 3);
+/*
+ * The usage error for getopt's answer `c` (':' for an option missing its value, else an
+ * unknown option), naming the option as typed. Commands pass optstrings starting with ':' and
+ * main() turns off getopt's own messages, so each error is one line in our words.
+ */
+int cli_option_error(const char *cmd, int c, char **argv);
 /* The workspace path: --db, else $JOURNEYMAP_DB, else "journeymap.db". */
 const char *cli_db_path(const char *opt);
 /* Opens the workspace (creating it when `create`), printing the error on failure. */

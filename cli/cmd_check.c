@@ -30,13 +30,13 @@ int cmd_check(int argc, char **argv)
         {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'h')
             return fputs(check_help, stdout), JM_EXIT_OK;
         else
-            return cli_usage_error("check", "unknown option");
+            return cli_option_error("check", c, argv);
     }
     if (optind < argc)
         return cli_usage_error("check", "unexpected argument '%s'", argv[optind]);

@@ -105,7 +105,7 @@ int cmd_demo_data(int argc, char **argv)
     const char *db = NULL;
     bool quiet = false;
     int c;
-    while ((c = getopt_long(argc, argv, "qh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":qh", lo, NULL)) != -1) {
         char *end;
         if (c == 'n' && !parse_count(optarg, &o.events))
             return cli_usage_error("demo-data", "--events takes 10000 to 50000000, not '%s'",
@@ -121,7 +121,7 @@ int cmd_demo_data(int argc, char **argv)
         } else if (c == 'h') {
             return fputs(demo_help, stdout), JM_EXIT_OK;
         } else if (c != 'n') {
-            return cli_usage_error("demo-data", "unknown option");
+            return cli_option_error("demo-data", c, argv);
         }
     }
     if (optind < argc)

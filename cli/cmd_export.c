@@ -162,7 +162,7 @@ int cmd_export(int argc, char **argv)
     const char *db = NULL, *output = NULL;
     struct exporter x = {.out = stdout, .line = JM_STRBUF_INIT};
     int c;
-    while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:h", lo, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'o')
@@ -172,8 +172,8 @@ int cmd_export(int argc, char **argv)
         else if (c == 'h')
             return fputs(export_help, stdout), JM_EXIT_OK;
         else
-            return cli_usage_error("export",
-                                   c == 'f' ? "--format must be csv or jsonl" : "unknown option");
+            return c == 'f' ? cli_usage_error("export", "--format must be csv or jsonl")
+                            : cli_option_error("export", c, argv);
     }
     if (optind != argc - 1)
         return cli_usage_error("export", "name one entity to export");

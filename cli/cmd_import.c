@@ -63,7 +63,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
                                        {"help", no_argument, NULL, 'h'},
                                        {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "m:e:qh", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:e:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'm':
             a->mapping = optarg;
@@ -103,7 +103,7 @@ static int parse_args(int argc, char **argv, struct import_args *a)
             fputs(import_help, stdout);
             return -1;
         default:
-            return cli_usage_error("import", "unknown option");
+            return cli_option_error("import", c, argv);
         }
     }
     if (optind >= argc)

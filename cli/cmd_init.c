@@ -25,13 +25,13 @@ int cmd_init(int argc, char **argv)
         {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'h')
             return fputs(init_help, stdout), JM_EXIT_OK;
         else
-            return cli_usage_error("init", "unknown option");
+            return cli_option_error("init", c, argv);
     }
     if (optind < argc)
         return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);

@@ -83,7 +83,7 @@ int cmd_stats(int argc, char **argv)
     const char *db = NULL;
     struct stats_out o = {.sb = JM_STRBUF_INIT};
     int c;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         if (c == 'd')
             db = optarg;
         else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0))
@@ -91,8 +91,8 @@ int cmd_stats(int argc, char **argv)
         else if (c == 'h')
             return fputs(stats_help, stdout), JM_EXIT_OK;
         else
-            return cli_usage_error("stats",
-                                   c == 'f' ? "--format must be text or json" : "unknown option");
+            return c == 'f' ? cli_usage_error("stats", "--format must be text or json")
+                            : cli_option_error("stats", c, argv);
     }
     if (optind < argc)
         return cli_usage_error("stats", "unexpected argument '%s'", argv[optind]);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -79,6 +80,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return JM_EXIT_USAGE;
 }
 
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (c == ':')
+        return cli_usage_error(cmd, "option '%s' needs a value", arg);
+    /* For a bad short option inside a cluster (-qz), argv names the cluster; optopt the letter. */
+    if (optopt && (arg[0] != '-' || arg[1] == '-' || strlen(arg) != 2))
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
 const char *cli_db_path(const char *opt)
 {
     if (opt)
@@ -102,6 +114,7 @@ int cli_is_help(const char *arg)
 
 int main(int argc, char **argv)
 {
+    opterr = 0; /* cli_option_error() says it, once, in our words */
     if (argc < 2 || cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? JM_EXIT_USAGE : JM_EXIT_OK;

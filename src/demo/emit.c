@@ -140,8 +140,9 @@ static jm_status emit_account(struct emitter *m)
     v_text(&r->v[9], m->w->owner_ids[a->owner_ae]);
     v_time(&r->v[10], a->created);
     const char *fit = a->fit > 0.7 ? "high" : a->fit > 0.45 ? "medium" : "low";
-    jm_status rc = jm_strbuf_addf(&m->props, "{\"lead_source\":\"%s\",\"icp_fit\":\"%s\"%s}",
-                                  jm__demo_channel_names[a->lead_source], fit,
+    /* Keys in sorted order: the canonical form imports also write (import/row.c). */
+    jm_status rc = jm_strbuf_addf(&m->props, "{\"icp_fit\":\"%s\",\"lead_source\":\"%s\"%s}", fit,
+                                  jm__demo_channel_names[a->lead_source],
                                   a->partner_sourced ? ",\"partner_sourced\":true" : "");
     if (rc)
         return rc;
@@ -338,13 +339,11 @@ static const char *const priorities[4] = {"low", "normal", "high", "urgent"};
 static jm_status ticket_props(struct emitter *m, const struct demo_ticket *t)
 {
     const char *subject = jm__demo_ticket_subject(t->subject, m->a->vn && t->subject % 4 != 0);
-    jm_status rc = jm_strbuf_addstr(&m->props, "{\"subject\":");
+    jm_status rc = jm_strbuf_addf(&m->props, "{\"sla_breached\":%s,\"sla_hours\":%u,\"subject\":",
+                                  t->breached ? "true" : "false", t->sla_hours);
     if (!rc)
         rc = jm_strbuf_add_json_string(&m->props, subject, strlen(subject));
-    if (!rc)
-        rc = jm_strbuf_addf(&m->props, ",\"sla_hours\":%u,\"sla_breached\":%s}", t->sla_hours,
-                            t->breached ? "true" : "false");
-    return rc;
+    return rc ? rc : jm_strbuf_addch(&m->props, '}');
 }
 
 static jm_status emit_ticket(struct emitter *m, const struct demo_ticket *t, unsigned n)

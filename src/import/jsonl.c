@@ -109,24 +109,41 @@ static jm_status add_int(struct jm_strbuf *sb, json_int_t v)
 
 static jm_status write_json(struct jm_strbuf *sb, json_t *v);
 
+static int key_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Objects are written with their keys sorted: {"b":2,"a":1} and {"a":1,"b":2} are the same
+ * properties, and must be the same text, or the same event would get two content keys.
+ */
 static jm_status write_object(struct jm_strbuf *sb, json_t *obj)
 {
     const char *k;
     json_t *v;
-    bool first = true;
-    jm_status rc = jm_strbuf_addch(sb, '{');
+    size_t n = 0, cap = json_object_size(obj);
+    const char **keys = jm_malloc((cap ? cap : 1) * sizeof(*keys));
+    if (!keys)
+        return JM_ENOMEM;
     json_object_foreach(obj, k, v)
     {
-        if (!rc && !first)
+        if (n < cap)
+            keys[n++] = k;
+    }
+    qsort(keys, n, sizeof(*keys), key_order);
+    jm_status rc = jm_strbuf_addch(sb, '{');
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (i)
             rc = jm_strbuf_addch(sb, ',');
         if (!rc)
-            rc = jm_strbuf_add_json_string(sb, k, strlen(k));
+            rc = jm_strbuf_add_json_string(sb, keys[i], strlen(keys[i]));
         if (!rc)
             rc = jm_strbuf_addch(sb, ':');
         if (!rc)
-            rc = write_json(sb, v);
-        first = false;
+            rc = write_json(sb, json_object_get(obj, keys[i]));
     }
+    jm_free(keys);
     return rc ? rc : jm_strbuf_addch(sb, '}');
 }
 
@@ -502,4 +519,24 @@ bool jm__json_is_object(const char *s, size_t len)
     bool ok = v && json_is_object(v);
     json_decref(v);
     return ok;
+}
+
+jm_status jm__json_canonical(struct jm_strbuf *sb)
+{
+    pthread_once(&alloc_once, use_our_allocator);
+    json_alloc_failed = false;
+    json_t *v = json_loadb(sb->buf, sb->len, 0, NULL);
+    if (!v)
+        return json_alloc_failed ? JM_ENOMEM : JM_EPARSE;
+    struct jm_strbuf out;
+    jm_strbuf_init(&out, sb->max);
+    jm_status rc = write_json(&out, v);
+    json_decref(v);
+    if (!rc) {
+        jm_strbuf_release(sb);
+        *sb = out;
+    } else {
+        jm_strbuf_release(&out);
+    }
+    return rc;
 }

@@ -383,6 +383,31 @@ static jm_status check_duplicate(struct jm_importer *imp, size_t idx, const stru
                        imp->key.buf, (unsigned long)(*slot & 0xffffffff));
 }
 
+/*
+ * A deal's `closed` is when it was won or lost. CRMs fill their close date on open deals with
+ * the date sales expects to close; that is a forecast, kept as the `expected_close` property,
+ * never a close, or open deals would count as closed in cycle times.
+ */
+static jm_status move_expected_close(struct jm_record *rec, struct jm_strbuf *props)
+{
+    int fs = jm_entity_field(rec->def, "status"), fc = jm_entity_field(rec->def, "closed");
+    struct jm_value *status = &rec->v[fs], *closed = &rec->v[fc];
+    if (status->kind != JM_V_TEXT || status->len != 4 || memcmp(status->s, "open", 4) != 0 ||
+        closed->kind != JM_V_TIME)
+        return JM_OK;
+    char when[40];
+    jm_time_format(closed->i, closed->i % JM_US_PER_DAY == 0, when, sizeof(when));
+    closed->kind = JM_V_MISSING;
+    if (props->len < 2)
+        return JM_EINVAL;            /* build_props() always writes an object */
+    props->buf[--props->len] = '\0'; /* reopen it */
+    jm_status rc = jm_strbuf_addstr(props, props->len > 1 ? ",\"expected_close\":\""
+                                                          : "\"expected_close\":\"");
+    if (!rc)
+        rc = jm_strbuf_addstr(props, when);
+    return rc ? rc : jm_strbuf_addstr(props, "\"}");
+}
+
 static jm_status build_record(struct jm_importer *imp, const struct jm_row *row,
                               struct jm_plan_rec *pr, size_t idx)
 {
@@ -394,6 +419,13 @@ static jm_status build_record(struct jm_importer *imp, const struct jm_row *row,
     jm_status rc = build_fields(imp, row, pr, rec, where);
     if (!rc)
         rc = build_props(imp, row, pr, &imp->props[idx]);
+    if (!rc && rec->def->kind == JM_ENT_DEAL && move_expected_close(rec, &imp->props[idx]))
+        rc = jm_error_set(imp->err, JM_ELIMIT, "%s:%lu: properties too large", imp->fname,
+                          row->line);
+    /* One text per set of properties: keys sorted, so key order never makes two records differ. */
+    if (!rc && imp->props[idx].len > 2 && (rc = jm__json_canonical(&imp->props[idx])))
+        rc = jm_error_set(imp->err, rc, "%s:%lu: %s", imp->fname, row->line,
+                          rc == JM_ENOMEM ? "out of memory" : "properties are not a JSON object");
     if (rc)
         return rc;
     if (imp->props[idx].len > 2) {

@@ -93,4 +93,11 @@ const char *jm__source_name(const struct jm_source *src);
  */
 bool jm__json_is_object(const char *s, size_t len);
 
+/*
+ * Rewrites the JSON text in `sb` in canonical form: keys sorted at every level, no spaces. Two
+ * property objects that differ only in key order then are the same text, which matters for
+ * event content keys and for "unchanged" on re-import.
+ */
+jm_status jm__json_canonical(struct jm_strbuf *sb);
+
 #endif /* JM_IMPORT_SOURCE_H */

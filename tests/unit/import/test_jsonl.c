@@ -119,7 +119,8 @@ static void jsonl_flattens_nested_objects_and_keeps_them_whole(void **state)
 {
     (void)state;
     ASSERT_READS("{\"ctx\":{\"page\":{\"url\":\"/a\",\"n\":2}},\"x\":1}\n",
-                 "ctx=[{\"page\":{\"url\":\"/a\",\"n\":2}}] ctx.page=[{\"url\":\"/a\",\"n\":2}] "
+                 /* whole objects come with sorted keys: the same object is the same text */
+                 "ctx=[{\"page\":{\"n\":2,\"url\":\"/a\"}}] ctx.page=[{\"n\":2,\"url\":\"/a\"}] "
                  "ctx.page.url=[/a] ctx.page.n=[2] x=[1]\n");
     ASSERT_READS("{\"e\":{}}\n", "e=[{}]\n");
 }
