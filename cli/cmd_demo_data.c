@@ -73,6 +73,7 @@ static int generate(const char *db, const struct jm_demo_opts *o, bool quiet)
     if (ec)
         return ec;
     jm__progress_start(&sink.prog, "generating demo company", o->events);
+    sink.prog.unit = "events";
     sink.prog.enabled = sink.prog.enabled && !quiet;
     double t0 = jm__now();
     jm_status rc = jm_storage_begin(sink.st, &err);

@@ -94,7 +94,8 @@ jm_status jm__u64set_reserve(struct jm_u64set *s, size_t n);
  */
 struct jm_progress {
     const char *label;
-    uint64_t total; /* bytes or items; 0 = unknown */
+    const char *unit; /* what items are: "rows" unless set after start */
+    uint64_t total;   /* bytes or items; 0 = unknown */
     uint64_t done;
     uint64_t items;
     double started;

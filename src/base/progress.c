@@ -20,6 +20,7 @@ double jm__now(void)
 void jm__progress_start(struct jm_progress *p, const char *label, uint64_t total)
 {
     p->label = label;
+    p->unit = "rows";
     p->total = total;
     p->done = p->items = 0;
     p->started = jm__now();
@@ -52,8 +53,8 @@ static void progress_draw(struct jm_progress *p, double now)
     double el = now - p->started;
     human((double)p->items, items, sizeof(items));
     human(el > 0 ? (double)p->items / el : 0, rate, sizeof(rate));
-    fprintf(stderr, "\r%-28.28s [%s] %3d%%  %s rows  %s rows/s ", p->label, bar, (int)(frac * 100),
-            items, rate);
+    fprintf(stderr, "\r%-28.28s [%s] %3d%%  %s %s  %s %s/s ", p->label, bar, (int)(frac * 100),
+            items, p->unit, rate, p->unit);
     fflush(stderr);
     p->last_draw = now;
 }

@@ -91,7 +91,8 @@ static jm_status import_rows(struct jm_importer *imp)
     bool eof = false;
     jm_status rc;
     uint64_t rows = 0;
-    jm__progress_start(&prog, imp->fname, jm__source_size(imp->src));
+    const char *base = strrchr(imp->fname, '/');
+    jm__progress_start(&prog, base ? base + 1 : imp->fname, jm__source_size(imp->src));
     prog.enabled = prog.enabled && imp->opts->progress;
     for (;;) {
         uint64_t before = jm__source_offset(imp->src);
