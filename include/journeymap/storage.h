@@ -73,6 +73,15 @@ enum jm_put_outcome { JM_PUT_INSERTED, JM_PUT_UPDATED, JM_PUT_UNCHANGED };
 JM_API jm_status jm_storage_put(struct jm_storage *st, const struct jm_record *rec,
                                 enum jm_put_outcome *outcome, struct jm_error *err);
 
+/*
+ * Hints that about `n` more events will be put in the open transaction, so the set of event keys
+ * used for deduplication makes room for them now rather than growing (and rehashing) by doubling
+ * as they arrive. A hint only: the events put stay the same whatever `n` is, and a reservation
+ * that cannot be had (out of memory, or `n` absurdly large) is skipped, not an error.
+ * Errors: JM_EINVAL (no transaction open), JM_ESTORAGE (the stored keys cannot be read).
+ */
+JM_API jm_status jm_storage_expect_events(struct jm_storage *st, uint64_t n, struct jm_error *err);
+
 /* Says whether an entity with text id `id` exists (committed or in this transaction). */
 JM_API jm_status jm_storage_exists(struct jm_storage *st, enum jm_entity kind, const char *id,
                                    size_t len, bool *exists, struct jm_error *err);

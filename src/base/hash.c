@@ -60,16 +60,49 @@ void jm__strmap_release(struct jm_strmap *m)
     jm__strmap_init(m);
 }
 
-static struct jm_strmap_slot *strmap_find(const struct jm_strmap *m, const char *key, size_t len,
-                                          uint64_t h)
+/* The prefix fits where the old 64-bit hash was: slots stay 32 bytes, two to a cache line. */
+_Static_assert(sizeof(struct jm_strmap_slot) == 32, "a string map slot is 32 bytes");
+
+/*
+ * The first JM_STRMAP_INLINE bytes of `key` as a word, zero-padded when it is shorter. Only
+ * equality matters (keys of one length always pack the same way), so short keys are shifted in
+ * rather than passed to a variable-length memcpy call.
+ */
+static uint64_t strmap_prefix(const char *key, size_t len)
 {
+    uint64_t w = 0;
+    if (len >= JM_STRMAP_INLINE) {
+        memcpy(&w, key, JM_STRMAP_INLINE);
+        return w;
+    }
+    for (size_t i = 0; i < len; i++)
+        w |= (uint64_t)(unsigned char)key[i] << (8 * i);
+    return w;
+}
+
+/* Whether slot `s` (occupied) holds `key`, whose hash is `h` and prefix word `pre`. */
+static bool strmap_match(const struct jm_strmap_slot *s, const char *key, size_t len, uint32_t h,
+                         uint64_t pre)
+{
+    if (s->hash != h || s->len != len || s->prefix != pre)
+        return false;
+    /* Keys up to JM_STRMAP_INLINE bytes are all in the prefix: no visit to the arena. */
+    return len <= JM_STRMAP_INLINE ||
+           memcmp(s->key + JM_STRMAP_INLINE, key + JM_STRMAP_INLINE, len - JM_STRMAP_INLINE) == 0;
+}
+
+/*
+ * The slot of `key`, or the empty slot where it belongs. Only the 32 hash bits the slot keeps
+ * pick the start, so a map past 2^32 slots would probe longer, never wrongly.
+ */
+static struct jm_strmap_slot *strmap_find(const struct jm_strmap *m, const char *key, size_t len,
+                                          uint32_t h)
+{
+    uint64_t pre = strmap_prefix(key, len);
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         struct jm_strmap_slot *s = &m->slots[i];
-        if (!s->key)
-            return s;
-        /* len 0 skips memcmp: an empty key may arrive as NULL, which memcmp must not see. */
-        if (s->hash == h && s->len == len && (len == 0 || memcmp(s->key, key, len) == 0))
+        if (!s->key || strmap_match(s, key, len, h, pre))
             return s;
     }
 }
@@ -78,7 +111,7 @@ uint64_t *jm__strmap_get(const struct jm_strmap *m, const char *key, size_t len)
 {
     if (!m->cap)
         return NULL;
-    struct jm_strmap_slot *s = strmap_find(m, key, len, jm__hash64(key, len, 0));
+    struct jm_strmap_slot *s = strmap_find(m, key, len, (uint32_t)jm__hash64(key, len, 0));
     return s->key ? &s->value : NULL;
 }
 
@@ -93,9 +126,16 @@ static jm_status strmap_rehash(struct jm_strmap *m)
         return JM_ENOMEM;
     }
     m->cap = ncap;
-    for (size_t i = 0; i < ocap; i++)
-        if (old[i].key)
-            *strmap_find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+    size_t mask = ncap - 1;
+    for (size_t i = 0; i < ocap; i++) {
+        if (!old[i].key)
+            continue;
+        /* Keys are distinct: the first empty slot is the place, and no key is compared. */
+        size_t j = old[i].hash & mask;
+        while (m->slots[j].key)
+            j = (j + 1) & mask;
+        m->slots[j] = old[i];
+    }
     jm_free(old);
     return JM_OK;
 }
@@ -107,7 +147,7 @@ jm_status jm__strmap_put(struct jm_strmap *m, const char *key, size_t len, uint6
         return JM_ELIMIT;
     if ((m->n + 1) * 10 > m->cap * 7 && strmap_rehash(m))
         return JM_ENOMEM;
-    uint64_t h = jm__hash64(key, len, 0);
+    uint32_t h = (uint32_t)jm__hash64(key, len, 0);
     struct jm_strmap_slot *s = strmap_find(m, key, len, h);
     bool is_new = !s->key;
     if (is_new) {
@@ -124,6 +164,7 @@ jm_status jm__strmap_put(struct jm_strmap *m, const char *key, size_t len, uint6
         s->key = k;
         s->len = (uint32_t)len;
         s->hash = h;
+        s->prefix = strmap_prefix(key, len);
         s->value = init;
         m->n++;
     }

@@ -84,13 +84,40 @@ static jm_status put_row(struct jm_importer *imp, size_t n)
     return rc;
 }
 
+/* Rows read before the event-key set is sized for the rest of the file. */
+#define JM__EXPECT_AFTER_ROWS 4096
+
+static uint64_t event_puts(const struct jm_import_stats *s)
+{
+    return s->inserted[JM_ENT_EVENT] + s->updated[JM_ENT_EVENT] + s->unchanged[JM_ENT_EVENT];
+}
+
+/*
+ * After the first rows of a file, tells storage how many more events the file will likely
+ * bring (its remaining bytes at the bytes per row and events per row seen so far), so the key
+ * set is sized once instead of doubling all the way. The estimate is capped at one event per 8
+ * bytes left: no row is that short, so a skewed start cannot reserve wildly.
+ */
+static jm_status expect_events(struct jm_importer *imp, uint64_t rows, uint64_t events)
+{
+    uint64_t size = jm__source_size(imp->src), off = jm__source_offset(imp->src);
+    if (!events || !rows || !off || size <= off)
+        return JM_OK;
+    uint64_t left = size - off;
+    /* left / (off / rows) rows to come, at events / rows events each. */
+    double est = (double)left * (double)events / (double)off;
+    uint64_t cap = left / 8;
+    uint64_t n = est >= (double)cap ? cap : (uint64_t)est;
+    return n ? jm_storage_expect_events(imp->st, n, imp->err) : JM_OK;
+}
+
 static jm_status import_rows(struct jm_importer *imp)
 {
     struct jm_progress prog;
     struct jm_row row;
     bool eof = false;
     jm_status rc;
-    uint64_t rows = 0;
+    uint64_t rows = 0, events0 = event_puts(imp->stats);
     const char *base = strrchr(imp->fname, '/');
     jm__progress_start(&prog, base ? base + 1 : imp->fname, jm__source_size(imp->src));
     prog.enabled = prog.enabled && imp->opts->progress;
@@ -112,7 +139,10 @@ static jm_status import_rows(struct jm_importer *imp)
         }
         if (rc)
             break;
-        if ((++rows & 0x3fff) == 0)
+        if (++rows == JM__EXPECT_AFTER_ROWS &&
+            (rc = expect_events(imp, rows, event_puts(imp->stats) - events0)))
+            break;
+        if ((rows & 0x3fff) == 0)
             jm__progress_update(&prog, jm__source_offset(imp->src), rows);
     }
     imp->stats->rows += rows;

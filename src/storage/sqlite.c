@@ -1415,6 +1415,22 @@ jm_status jm__storage_load_keys(struct jm_storage *st, struct jm_error *err)
     return rc;
 }
 
+jm_status jm_storage_expect_events(struct jm_storage *st, uint64_t n, struct jm_error *err)
+{
+    if (!st)
+        return jm_error_set(err, JM_EINVAL, "no workspace");
+    jm_status rc = writable(st, err);
+    /* Loaded first: loading reserves for the stored keys alone, from an empty set. */
+    if (!rc && !st->keys_loaded)
+        rc = jm__storage_load_keys(st, err);
+    if (rc)
+        return rc;
+    /* Only a hint: a failed reservation leaves the set as it was, to grow as events come. */
+    if (n <= SIZE_MAX)
+        (void)jm__u64set_reserve(&st->keys, (size_t)n);
+    return JM_OK;
+}
+
 struct scan_ctx {
     struct jm_storage *st;
     jm_segment_fn fn;

@@ -6,6 +6,7 @@
  */
 #include "testutil.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -144,6 +145,79 @@ static void strmap_copies_its_keys(void **state)
     memcpy(key, "changed", 7);
     assert_non_null(jm__strmap_get(&m, "mutable", 7));
     assert_null(jm__strmap_get(&m, "changed", 7));
+    jm__strmap_release(&m);
+}
+
+/* The arena copy of a key, as storage's caches find it from the value pointer. */
+static const char *slot_key(uint64_t *value)
+{
+    return ((const struct jm_strmap_slot *)(void *)((char *)value -
+                                                    offsetof(struct jm_strmap_slot, value)))
+        ->key;
+}
+
+/* Key `l` (0: N-1 bytes, 1: N, 2: N+1) variant `v`: NULs inside, and the last byte is v. */
+static size_t boundary_key(char *buf, int l, char v)
+{
+    size_t len = JM_STRMAP_INLINE - 1 + (size_t)l;
+    memset(buf, 0, len);
+    buf[0] = 'k';
+    buf[2] = (char)l;
+    buf[len - 1] = v;
+    return len;
+}
+
+static void strmap_keys_at_the_inline_boundary(void **state)
+{
+    (void)state;
+    struct jm_strmap m = JM_STRMAP_INIT;
+    static const char variants[] = {'\0', 'x'};
+    const char *stable[3][2];
+    char k[64];
+    uint64_t *v;
+    bool added;
+    for (int l = 0; l < 3; l++)
+        for (int i = 0; i < 2; i++) {
+            size_t len = boundary_key(k, l, variants[i]);
+            assert_int_equal(jm__strmap_put(&m, k, len, (uint64_t)(10 * l + i), &v, &added), JM_OK);
+            assert_true(added);
+            stable[l][i] = slot_key(v);
+            assert_memory_equal(stable[l][i], k, len);
+        }
+    /* Long keys that all share one inline prefix and differ after it, through rehashes. */
+    for (unsigned i = 0; i < 5000; i++) {
+        memset(k, 'p', JM_STRMAP_INLINE);
+        size_t len = JM_STRMAP_INLINE + key_of(k + JM_STRMAP_INLINE, 32, i);
+        assert_int_equal(jm__strmap_put(&m, k, len, 1000 + i, &v, &added), JM_OK);
+        assert_true(added);
+    }
+    for (int l = 0; l < 3; l++)
+        for (int i = 0; i < 2; i++) {
+            size_t len = boundary_key(k, l, variants[i]);
+            v = jm__strmap_get(&m, k, len);
+            assert_non_null(v);
+            assert_int_equal(*v, 10 * l + i);
+            assert_ptr_equal(slot_key(v), stable[l][i]); /* the key pointer outlives rehashes */
+            assert_memory_equal(stable[l][i], k, len);
+            boundary_key(k, l, 'y'); /* the same length, only the last byte differs */
+            assert_null(jm__strmap_get(&m, k, len));
+            assert_null(jm__strmap_get(&m, k, len - 1)); /* a shorter key, maybe zero-padded */
+        }
+    /* A key of N bytes ending in NUL is not the N-1 byte key that zero padding would mimic. */
+    boundary_key(k, 0, 'x');
+    k[JM_STRMAP_INLINE - 1] = '\0';
+    assert_null(jm__strmap_get(&m, k, JM_STRMAP_INLINE));
+    for (unsigned i = 0; i < 5000; i++) {
+        memset(k, 'p', JM_STRMAP_INLINE);
+        size_t len = JM_STRMAP_INLINE + key_of(k + JM_STRMAP_INLINE, 32, i);
+        v = jm__strmap_get(&m, k, len);
+        assert_non_null(v);
+        assert_int_equal(*v, 1000 + i);
+        k[len - 1] ^= 0x40;
+        v = jm__strmap_get(&m, k, len);
+        assert_true(v == NULL || *v != 1000 + i);
+    }
+    assert_int_equal(m.n, 6 + 5000);
     jm__strmap_release(&m);
 }
 
@@ -344,6 +418,7 @@ int main(void)
         cmocka_unit_test_teardown(strmap_holds_100k_keys_across_rehashes, teardown),
         cmocka_unit_test_teardown(strmap_keys_are_byte_strings, teardown),
         cmocka_unit_test_teardown(strmap_copies_its_keys, teardown),
+        cmocka_unit_test_teardown(strmap_keys_at_the_inline_boundary, teardown),
         cmocka_unit_test_teardown(strmap_rejects_keys_longer_than_4_gib, teardown),
         cmocka_unit_test_teardown(strmap_survives_failure_at_each_allocation, teardown),
         cmocka_unit_test_teardown(u64set_adds_and_finds, teardown),

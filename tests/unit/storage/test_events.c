@@ -352,6 +352,57 @@ static void steady_state_puts_do_not_allocate(void **state)
     jm_test_rmtree(dir);
 }
 
+static void expected_events_are_reserved_once(void **state)
+{
+    (void)state;
+    const char *dir = jm_test_tmpdir();
+    struct jm_storage *st = ws_create(dir);
+    struct jm_error err;
+    assert_int_equal(jm_storage_expect_events(st, 10, &err), JM_EINVAL); /* no transaction */
+    assert_int_equal(jm_storage_expect_events(NULL, 10, &err), JM_EINVAL);
+    ws_begin(st);
+    put_people(st);
+    size_t i = 0;
+    for (; i < 100; i++) {
+        struct gen g;
+        struct jm_record r;
+        gen_event(i, &g, &r);
+        ws_put(st, &r);
+    }
+    ws_commit(st);
+    /* A fresh connection: the call loads the stored keys before it reserves beside them. */
+    jm_storage_close(st);
+    st = ws_open(jm_test_path(dir, "ws.db"), 0);
+    ws_begin(st);
+    assert_int_equal(jm_storage_expect_events(st, 20000, &err), JM_OK);
+    assert_true(st->keys_loaded);
+    assert_int_equal(st->keys.n, 100);
+    size_t cap = st->keys.cap;
+    assert_true(cap * 7 >= (100 + 20000) * 10);
+    /* A hint too large to honour is skipped, not an error. */
+    assert_int_equal(jm_storage_expect_events(st, UINT64_MAX, &err), JM_OK);
+    assert_int_equal(st->keys.cap, cap);
+    for (; i < 100 + 20000; i++) {
+        struct gen g;
+        struct jm_record r;
+        gen_event(i, &g, &r);
+        ws_put(st, &r);
+    }
+    assert_int_equal(st->keys.cap, cap); /* no rehash on the way */
+    assert_int_equal(st->keys.n, 100 + 20000);
+    /* The stored keys still deduplicate. */
+    struct gen g;
+    struct jm_record r;
+    gen_event(7, &g, &r);
+    enum jm_put_outcome out;
+    assert_int_equal(jm_storage_put(st, &r, &out, NULL), JM_OK);
+    assert_int_equal(out, JM_PUT_UNCHANGED);
+    ws_commit(st);
+    assert_int_equal(ws_count(st, JM_ENT_EVENT), 100 + 20000);
+    jm_storage_close(st);
+    jm_test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +411,7 @@ int main(void)
         cmocka_unit_test(dictionary_values_are_stored_once),
         cmocka_unit_test(scan_inside_a_transaction_sees_pending_events),
         cmocka_unit_test(steady_state_puts_do_not_allocate),
+        cmocka_unit_test(expected_events_are_reserved_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
