@@ -67,13 +67,13 @@ static jm_status put_one(struct jm_importer *imp, const struct jm_record *rec)
 static jm_status put_row(struct jm_importer *imp, size_t n)
 {
     jm_status rc = JM_OK;
-    for (size_t i = 0; i < imp->nstubs && !rc; i++) {
-        struct jm_record stub;
-        const struct jm_entity_def *def = jm_entity_get(imp->stubs[i].kind);
-        jm_record_init(&stub, def);
-        stub.v[def->id_field] =
-            (struct jm_value){.kind = JM_V_TEXT, .s = imp->stubs[i].id, .len = imp->stubs[i].len};
-        rc = put_one(imp, &stub);
+    for (size_t i = 0; i < imp->nbare && !rc; i++) {
+        struct jm_record bare;
+        const struct jm_entity_def *def = jm_entity_get(imp->bare[i].kind);
+        jm_record_init(&bare, def);
+        bare.v[def->id_field] =
+            (struct jm_value){.kind = JM_V_TEXT, .s = imp->bare[i].id, .len = imp->bare[i].len};
+        rc = put_one(imp, &bare);
     }
     for (size_t i = 0; i < n && !rc; i++) {
         if (imp->rec_dup[i])

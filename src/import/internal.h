@@ -54,13 +54,13 @@ struct jm_importer {
     struct jm_arena row_arena;
     struct jm_record recs[8];
     struct jm_strbuf props[8];
-    bool rec_dup[8]; /* a repeat of an identical record earlier in the import */
-    struct jm_stub { /* entities create_missing adds before the row's records */
+    bool rec_dup[8];     /* a repeat of an identical record earlier in the import */
+    struct jm_bare_ref { /* entities create_missing adds before the row's records */
         enum jm_entity kind;
         const char *id;
         size_t len;
-    } stubs[16];
-    size_t nstubs;
+    } bare[8 * 3]; /* up to 8 records a row, each with at most 3 references */
+    size_t nbare;
 
     struct jm_lookup_table *lookups;      /* one per mapping lookup */
     struct jm_strmap seen[JM_ENT__COUNT]; /* key -> (digest hi 32 | first line) */

@@ -320,9 +320,9 @@ static bool row_has(const struct jm_importer *imp, size_t upto, enum jm_entity k
             memcmp(v->s, id->s, id->len) == 0)
             return true;
     }
-    for (size_t i = 0; i < imp->nstubs; i++)
-        if (imp->stubs[i].kind == kind && imp->stubs[i].len == id->len &&
-            memcmp(imp->stubs[i].id, id->s, id->len) == 0)
+    for (size_t i = 0; i < imp->nbare; i++)
+        if (imp->bare[i].kind == kind && imp->bare[i].len == id->len &&
+            memcmp(imp->bare[i].id, id->s, id->len) == 0)
             return true;
     return false;
 }
@@ -342,8 +342,9 @@ static jm_status check_refs(struct jm_importer *imp, size_t idx, const struct jm
         if (rc || exists)
             continue;
         const struct jm_entity_def *target = jm_entity_get(fd->ref);
-        if ((rs->create_missing & (1u << fd->ref)) && imp->nstubs < 16) {
-            imp->stubs[imp->nstubs++] = (struct jm_stub){fd->ref, v->s, v->len};
+        if ((rs->create_missing & (1u << fd->ref)) &&
+            imp->nbare < sizeof(imp->bare) / sizeof(imp->bare[0])) {
+            imp->bare[imp->nbare++] = (struct jm_bare_ref){fd->ref, v->s, v->len};
             continue;
         }
         struct jm_error why = {JM_ECONFLICT, ""};
@@ -445,7 +446,7 @@ jm_status jm__row_records(struct jm_importer *imp, const struct jm_row *row, siz
 {
     jm_status rc = JM_OK;
     *n = 0;
-    imp->nstubs = 0;
+    imp->nbare = 0;
     jm_arena_release(&imp->row_arena);
     for (size_t i = 0; i < imp->nplan && !rc; i++) {
         if (!when_holds(imp, row, &imp->plan[i], &rc))
