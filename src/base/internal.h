@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "journeymap/base.h"
 
@@ -23,6 +24,13 @@
 uint64_t jm__hash64(const void *data, size_t len, uint64_t seed);
 /* Mixes a 64-bit value into a well-spread one (the finaliser of the hash above). */
 uint64_t jm__mix64(uint64_t x);
+
+/* qsort that accepts an empty or absent array (qsort's pointer must not be NULL, even for 0). */
+static inline void jm__qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
 
 /* ---------------------------------------------------------------- utf-8 */
 

@@ -1,0 +1,181 @@
+/*
+ * Analytics on the stage timelines (DESIGN.md §4): funnel, time in stage and to convert with
+ * their trend by entry month, the transition matrix, KPIs against their targets, break points,
+ * stalled and gone-silent units, and deal metrics, each for every group of a breakdown.
+ * Pure functions of (timelines, definition, options) -> a report struct; jm_report_json()
+ * writes it as JSON (the CLI adds text and CSV).
+ *
+ * Durations are in days (doubles, never truncated). Rates are exact fractions; printing rounds
+ * them half up to 4 decimals (jm_round4).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_ANALYTICS_H
+#define JM_ANALYTICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "journey.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* count, mean, median (mean of the two middle values for an even count), p75, p90; NAN when
+ * count is 0. Percentiles interpolate linearly between closest ranks (p = (n-1)q). */
+struct jm_dist {
+    uint64_t count;
+    double mean, median, p75, p90;
+};
+/* Summarises `v[0..n)` (sorted in place). */
+JM_API void jm_dist_of(double *v, size_t n, struct jm_dist *out);
+/* `x` rounded half up to 4 decimals (what reports print). */
+JM_API double jm_round4(double x);
+
+/*
+ * A breakdown: a label per unit (or per deal). `by` is a path: `account.FIELD`,
+ * `contact.FIELD`, `deal.FIELD` (the unit's first deal), `event.FIELD` (the unit's first
+ * event: channel, touchpoint, utm_source...), FIELD may be `properties.NAME` or follow a
+ * reference (`deal.owner.manager`). Shortcuts: channel, source (utm_source), channel_group,
+ * touchpoint, persona, dmu_role, industry, segment, region, country, size_band, product,
+ * owner, manager (deal.owner.manager), pipeline. Empty values group as "(missing)".
+ */
+struct jm_breakdown {
+    size_t n_groups;
+    const char **labels; /* sorted by text */
+    uint32_t *group_of;  /* per unit (or deal) */
+    struct jm_arena arena;
+};
+JM_API jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
+                                    struct jm_breakdown *out, struct jm_error *err);
+JM_API jm_status jm_breakdown_deals(const struct jm_dataset *ds, const char *by,
+                                    struct jm_breakdown *out, struct jm_error *err);
+JM_API void jm_breakdown_release(struct jm_breakdown *b);
+/* Event fields a breakdown path needs loaded in the store (bits of enum jm_event_field). */
+JM_API uint64_t jm_breakdown_fields(const char *by);
+
+struct jm_analysis_options {
+    int64_t from, to;  /* period: [from, to); INT64_MIN / INT64_MAX for open ends */
+    const char *by;    /* breakdown path, or NULL */
+    size_t max_listed; /* stalled / silent units listed (0: 20) */
+};
+
+struct jm_stage_result {
+    uint64_t reached;        /* reached the stage in the period (skips included when they count) */
+    uint64_t converted;      /* of them, reached a later stage (within the window) */
+    uint64_t dropped;        /* reached - converted */
+    uint64_t skipped;        /* passed the stage by skipping it */
+    uint64_t entered;        /* actually entered it */
+    double rate;             /* converted / reached; NAN when reached is 0 */
+    struct jm_dist in_stage; /* days from first entry to the first later stage */
+};
+
+struct jm_month_point {
+    int year, month;
+    struct jm_dist days;
+};
+
+struct jm_kpi_result {
+    size_t stage; /* stage index, or JM_NONE for a touchpoint KPI */
+    const struct jm_kpi *kpi;
+    const char *touchpoint; /* touchpoint KPIs: its key */
+    double measured;        /* NAN when there is nothing to measure */
+    double gap;             /* (measured - target) / |target|, sign: + is better */
+    bool met;
+};
+
+struct jm_group_result {
+    const char *label;              /* "(all)" for the whole population */
+    uint64_t units;                 /* units in the group */
+    struct jm_stage_result *stages; /* n_stages */
+    uint64_t *transitions;          /* (n_stages + 1) x n_stages; row 0 = (start) */
+    uint64_t moves[4];              /* by enum jm_move_kind */
+    uint64_t reentries;
+    struct jm_dist to_goal; /* days from the first stage entry to the goal */
+    /* deals of the group's units (or of the deal breakdown group) */
+    uint64_t deals, won, lost, open;
+    double win_rate, won_amount, open_amount;
+    struct jm_dist cycle; /* days close - create of won deals */
+};
+
+enum jm_break_kind {
+    JM_BREAK_DROP,       /* a stage losing many of those who reach it */
+    JM_BREAK_KPI,        /* a KPI below its target */
+    JM_BREAK_LAST_TOUCH, /* the touchpoint many droppers saw last */
+    JM_BREAK_DMU,        /* a key DMU role usually missing in a stage */
+    JM_BREAK_STALL       /* many units stalled or silent in a stage */
+};
+
+struct jm_break_point {
+    enum jm_break_kind kind;
+    size_t stage;
+    double severity;      /* for ranking: share lost, KPI gap, share of droppers... */
+    double value, target; /* the measured number and what it is compared with */
+    uint64_t count, of;   /* e.g. 120 of 400 droppers */
+    const char *what;     /* touchpoint key or DMU role key, or NULL */
+    double with_role_rate, without_role_rate; /* JM_BREAK_DMU: conversion with / without */
+};
+
+enum jm_idle_kind { JM_IDLE_STALLED, JM_IDLE_SILENT };
+
+struct jm_idle_unit {
+    size_t unit;
+    size_t stage;
+    enum jm_idle_kind kind; /* silent wins when both hold */
+    double days_in_stage, days_silent;
+    int64_t last_touch;
+    const char *last_touchpoint; /* "" when the unit has no events */
+};
+
+struct jm_deal_stage_row {
+    const char *pipeline, *stage;
+    uint64_t deals;
+    double amount;
+};
+
+struct jm_reason_row {
+    const char *reason;
+    uint64_t deals;
+};
+
+struct jm_report {
+    const struct jm_timelines *tl;
+    struct jm_analysis_options opts;
+    size_t n_groups; /* groups[0] is everyone; then the breakdown's groups */
+    struct jm_group_result *groups;
+    struct jm_month_point **trend; /* per stage: months of first entry, ascending */
+    size_t *n_trend;
+    size_t n_kpis;
+    struct jm_kpi_result *kpis;
+    double *dmu_coverage; /* n_stages x n_roles: share of units in the stage with the role */
+    size_t n_breaks;      /* ranked, most severe first */
+    struct jm_break_point *breaks;
+    size_t n_idle, n_stalled, n_silent; /* listed; all stalled; all silent */
+    struct jm_idle_unit *idle;
+    uint64_t *idle_by_stage; /* n_stages: stalled or silent units now in the stage */
+    size_t n_pipeline;       /* open deals by pipeline and stage, largest first */
+    struct jm_deal_stage_row *pipeline;
+    size_t n_reasons; /* lost reasons, most frequent first */
+    struct jm_reason_row *reasons;
+    struct jm_arena arena; /* owns everything above */
+};
+
+/* Analyses `tl`. Errors: an unknown breakdown path (JM_EINVAL), JM_ENOMEM. */
+JM_API jm_status jm_analyze(const struct jm_timelines *tl, const struct jm_analysis_options *opts,
+                            struct jm_report **out, struct jm_error *err);
+JM_API void jm_report_free(struct jm_report *r);
+
+/* The report as one JSON document (labels in `lang`). */
+JM_API jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, struct jm_strbuf *sb);
+
+/* The store options a journey needs (event columns its rules and channel groups read), plus
+ * those of breakdown `by` (may be NULL). */
+JM_API void jm_journey_store_options(const struct jm_journey *j, const char *by,
+                                     struct jm_store_options *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JM_ANALYTICS_H */

@@ -1,0 +1,40 @@
+/*
+ * Shared pieces of the analytics: the report under construction and helpers on a unit's moves.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_ANALYTICS_INTERNAL_H
+#define JM_ANALYTICS_INTERNAL_H
+
+#include "journey/internal.h"
+#include "journeymap/analytics.h"
+
+#define JM_DAY_US 86400000000.0
+
+/* A growable list of doubles. */
+struct jm_dvec {
+    double *v;
+    size_t n, cap;
+};
+jm_status jm__dvec_push(struct jm_dvec *d, double x);
+
+static inline bool jm__in_period(const struct jm_analysis_options *o, int64_t t)
+{
+    return t != INT64_MAX && t >= o->from && t < o->to;
+}
+
+/* Time of unit u's first move into a stage after `stage`, at or after `t`; INT64_MAX if none. */
+int64_t jm__next_later(const struct jm_timelines *tl, size_t u, size_t stage, int64_t t);
+/* The stage unit u is in now (after its last move), or JM_NO_STAGE. */
+uint16_t jm__current_stage(const struct jm_timelines *tl, size_t u);
+/* The unit a record belongs to at this journey's level, or JM_NONE. */
+uint32_t jm__record_unit(const struct jm_timelines *tl, enum jm_entity kind, size_t row);
+
+/* Parts of jm_analyze, in the order it calls them. */
+jm_status jm__analyze_kpis(struct jm_report *r);
+jm_status jm__analyze_idle(struct jm_report *r);
+jm_status jm__analyze_breaks(struct jm_report *r);
+/* deal_group: each deal's 1-based group (0: only in "(all)"), or NULL without a breakdown. */
+jm_status jm__analyze_deals(struct jm_report *r, const uint32_t *deal_group);
+
+#endif /* JM_ANALYTICS_INTERNAL_H */
