@@ -20,10 +20,10 @@
 struct words {
     const char *accounts, *contacts, *level_account, *level_contact, *as_of, *period, *all_time,
         *funnel, *stage, *reached, *converted, *rate, *dropped, *skipped, *median_d, *p90_d,
-        *to_goal, *moves, *transitions, *start, *kpis, *metric, *target, *measured, *met, *missed,
-        *deals, *won, *lost, *open, *win_rate, *cycle, *pipeline, *reasons, *breakdown, *units,
-        *breaks, *no_breaks, *idle, *silent, *stalled, *days_in, *days_silent, *last_touch, *trend,
-        *drop, *last_seen, *dmu, *kpi, *stall, *none;
+        *cycle_d, *to_goal, *moves, *transitions, *start, *kpis, *metric, *target, *measured, *met,
+        *missed, *deals, *won, *lost, *open, *win_rate, *cycle, *pipeline, *reasons, *breakdown,
+        *units, *breaks, *no_breaks, *idle, *silent, *stalled, *days_in, *days_silent, *last_touch,
+        *trend, *drop, *last_seen, *dmu, *kpi, *stall, *none;
 };
 
 static const struct words EN = {
@@ -43,6 +43,7 @@ static const struct words EN = {
     "skipped",
     "median d",
     "p90 d",
+    "cycle d",
     "Time to %s: %llu %s, mean %.2f, median %.2f, p75 %.2f, p90 %.2f days",
     "Moves: %llu entries, %llu forward, %llu skips, %llu back, %llu re-entries",
     "Transitions (from row to column)",
@@ -96,6 +97,7 @@ static const struct words VI = {
     "bỏ qua",
     "trung vị ngày",
     "p90 ngày",
+    "chu kỳ ngày",
     "Thời gian đến %s: %llu %s, trung bình %.2f, trung vị %.2f, p75 %.2f, p90 %.2f ngày",
     "Dịch chuyển: %llu lần vào, %llu tiến, %llu bỏ qua, %llu lùi, %llu quay lại",
     "Chuyển đổi giữa các giai đoạn (từ hàng sang cột)",
@@ -312,7 +314,14 @@ static void kpis(const struct jm_report *r, const struct words *w, enum jm_lang 
 {
     if (!r->n_kpis)
         return;
-    size_t nw = name_width(r, lang, 10);
+    size_t nw = name_width(r, lang, 10), mw = 10;
+    for (size_t i = 0; i < r->n_kpis; i++) {
+        const char *m = jm_kpi_name(r->kpis[i].kpi->metric, lang);
+        const char *t = r->kpis[i].touchpoint;
+        size_t a = jm_utf8_count(m, strlen(m)), b = t ? strlen(t) : 0;
+        mw = a > mw ? a : mw;
+        nw = b > nw ? b : nw;
+    }
     printf("\n%s\n", w->kpis);
     for (size_t i = 0; i < r->n_kpis; i++) {
         const struct jm_kpi_result *k = &r->kpis[i];
@@ -324,7 +333,7 @@ static void kpis(const struct jm_report *r, const struct words *w, enum jm_lang 
         fputs("  ", stdout);
         cell(where, nw, false);
         putchar(' ');
-        cell(jm_kpi_name(k->kpi->metric, lang), 22, false);
+        cell(jm_kpi_name(k->kpi->metric, lang), mw, false);
         num_cell(k->kpi->target, 4, 10);
         num_cell(k->measured, 4, 10);
         printf("  %s\n", !isfinite(k->measured) ? "-" : k->met ? w->met : w->missed);
@@ -392,7 +401,7 @@ static void breakdown(const struct jm_report *r, const struct words *w, enum jm_
     putchar(' ');
     cell(w->win_rate, 9, true);
     putchar(' ');
-    cell(w->median_d, 9, true);
+    cell(w->cycle_d, 11, true);
     putchar('\n');
     for (size_t g = 0; g < r->n_groups; g++) {
         const struct jm_group_result *gr = &r->groups[g];
@@ -404,7 +413,7 @@ static void breakdown(const struct jm_report *r, const struct words *w, enum jm_
         for (size_t s = 0; s < ns; s++)
             num_cell(gr->stages[s].rate, 4, 7);
         num_cell(gr->win_rate, 4, 9);
-        num_cell(gr->cycle.median, 2, 9);
+        num_cell(gr->cycle.median, 2, 11);
         putchar('\n');
     }
     (void)lang;

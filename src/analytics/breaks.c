@@ -20,11 +20,15 @@
 
 #define MIN_UNITS 5 /* fewer units than this say nothing about a stage */
 
+/* Furthest in the journey first (the deals at stake), then the most recently gone quiet (the
+ * ones still easy to win back). */
 static int idle_cmp(const void *a, const void *b)
 {
     const struct jm_idle_unit *x = a, *y = b;
+    if (x->stage != y->stage)
+        return x->stage > y->stage ? -1 : 1;
     if (x->days_silent != y->days_silent)
-        return x->days_silent > y->days_silent ? -1 : 1;
+        return x->days_silent < y->days_silent ? -1 : 1;
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
@@ -151,7 +155,10 @@ static jm_status missing_roles(const struct jm_report *r, size_t s, struct break
             in[has]++;
             conv[has] += jm__next_later(tl, u, s, t) != INT64_MAX;
         }
-        if (in[0] + in[1] < MIN_UNITS)
+        double with = in[1] ? (double)conv[1] / (double)in[1] : NAN;
+        double without = in[0] ? (double)conv[0] / (double)in[0] : NAN;
+        /* A missing role is a break point only where units with it do better. */
+        if (in[0] + in[1] < MIN_UNITS || !(with > without))
             continue;
         jm_status rc =
             add(b, (struct jm_break_point){

@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -48,9 +49,10 @@ double jm_round4(double x)
 {
     if (!isfinite(x))
         return x;
-    /* Half up: a value that prints as ...5 in the fifth decimal goes up. The nudge absorbs the
-     * binary representation error of decimal fractions like 0.12345. */
+    /* Half up: a value that prints as ...5 in the fifth decimal goes up. The nudge, a few units
+     * in the last place, absorbs the binary representation error of decimal fractions like
+     * 0.12345 without moving any other value. */
     double s = x * 1e4;
-    double r = floor(s + 0.5 + 1e-9 * fabs(s));
+    double r = floor(s + 0.5 + 8 * DBL_EPSILON * fabs(s));
     return r / 1e4;
 }
