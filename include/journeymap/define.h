@@ -2,7 +2,7 @@
  * Journey definitions (DESIGN.md §2): what each stage of a customer journey means in data, and
  * the qualitative lanes practitioners fill in per stage. A definition is a YAML file
  * (docs/journey-definition.md); it parses into a struct jm_journey whose memory lives in one
- * arena. Built-in templates (templates/*.yaml, compiled into the binary) are definitions too.
+ * arena. Built-in templates (templates/NAME.yaml, compiled into the binary) are definitions too.
  *
  *   journey
  *    |- settings        level, conversion window, stall threshold, skips, rollup, period, goal
@@ -189,8 +189,9 @@ struct jm_stage {
     const char *owner; /* team: marketing, sales, customer_success, product... or NULL */
     bool active;       /* entities wait here (stalls are looked for); default true, except the
                           last stage */
-    bool revisit;      /* an entity further on may come back here (a backward move) */
+    bool revisit;      /* an entity further on comes back here when the entry rule occurs */
     struct jm_rule *entry;
+    struct jm_rule *revisit_when; /* or only when this rule occurs (`revisit: RULE`); NULL */
     struct jm_text_list lanes[JM_LANE__COUNT];
     bool has_emotion;
     double emotion; /* the authored emotion curve, -1 (very negative) .. 1 */

@@ -364,6 +364,8 @@ static void visit_stage(struct jm_engine *e, size_t s, uint8_t *done, size_t *n)
         return;
     done[s] = 1; /* the parser rejected cycles, so marking on the way in is enough */
     visit_refs(e, e->j->stages[s].entry, done, n);
+    if (e->j->stages[s].revisit_when)
+        visit_refs(e, e->j->stages[s].revisit_when, done, n);
     e->order[(*n)++] = s;
 }
 
@@ -377,12 +379,16 @@ jm_status jm__engine_compile(struct jm_engine *e, struct jm_error *err)
         return rc == JM_ELIMIT ? jm_error_set(err, rc, "more than 255 channel groups")
                                : jm_error_set(err, rc, "out of memory grouping channels");
     e->stage_rules = jm_arena_alloc(&e->arena, j->n_stages * sizeof(*e->stage_rules));
+    e->back_rules = jm_arena_alloc(&e->arena, j->n_stages * sizeof(*e->back_rules));
     e->order = jm_arena_alloc(&e->arena, j->n_stages * sizeof(size_t));
     uint8_t *done = table_for(e, j->n_stages);
-    if (!e->stage_rules || !e->order || !done)
+    if (!e->stage_rules || !e->back_rules || !e->order || !done)
         return jm_error_set(err, JM_ENOMEM, "out of memory compiling the journey");
+    memset(e->back_rules, 0, j->n_stages * sizeof(*e->back_rules));
     for (size_t s = 0; s < j->n_stages; s++) {
         rc = compile_rule(e, j->stages[s].entry, &e->stage_rules[s], err);
+        if (!rc && j->stages[s].revisit_when)
+            rc = compile_rule(e, j->stages[s].revisit_when, &e->back_rules[s], err);
         if (rc == JM_ENOMEM)
             return jm_error_set(err, rc, "out of memory compiling the journey");
         if (rc) {
@@ -422,6 +428,9 @@ void jm__engine_release(struct jm_engine *e)
     if (e->stage_rules)
         for (size_t s = 0; s < e->j->n_stages; s++)
             release_rule(&e->stage_rules[s]);
+    if (e->back_rules)
+        for (size_t s = 0; s < e->j->n_stages; s++)
+            release_rule(&e->back_rules[s]);
     for (int k = 0; k < JM_ENT__COUNT; k++)
         jm__groups_release(&e->recs[k]);
     jm_free(e->group);

@@ -85,6 +85,7 @@ struct jm_engine {
     const struct jm_journey *j;
     const struct jm_store_columns *col;
     struct jm_crule *stage_rules; /* n_stages */
+    struct jm_crule *back_rules;  /* n_stages: `revisit: RULE`, src NULL where none */
     size_t *order;                /* stages in evaluation order (stage rules first) */
     uint8_t *group;               /* channel group of each event, or NULL when unused */
     size_t n_groups;
@@ -106,7 +107,8 @@ struct jm_stream {
 
 jm_status jm__engine_compile(struct jm_engine *e, struct jm_error *err);
 void jm__engine_release(struct jm_engine *e);
-/* Evaluates every stage rule over `s`; results in e->stage_rules[i].out. */
+/* Evaluates every stage rule over `s`; results in e->stage_rules[i].out and, for stages with
+ * `revisit: RULE`, e->back_rules[i].out. */
 jm_status jm__engine_eval(struct jm_engine *e, struct jm_stream *s);
 /* Whether event `i` passes condition `c`. */
 bool jm__ccond_event(const struct jm_engine *e, const struct jm_ccond *c, size_t i);

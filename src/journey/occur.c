@@ -342,8 +342,11 @@ static jm_status eval(struct jm_engine *e, struct jm_crule *c, struct jm_stream 
 
 jm_status jm__engine_eval(struct jm_engine *e, struct jm_stream *s)
 {
-    for (size_t k = 0; k < e->j->n_stages; k++)
-        if (eval(e, &e->stage_rules[e->order[k]], s))
+    for (size_t k = 0; k < e->j->n_stages; k++) {
+        size_t st = e->order[k];
+        if (eval(e, &e->stage_rules[st], s) ||
+            (e->back_rules[st].src && eval(e, &e->back_rules[st], s)))
             return JM_ENOMEM;
+    }
     return eval_score(e, NULL, s);
 }

@@ -16,6 +16,7 @@ static const char *const BUILTIN_ROLES[] = {"decider",    "champion", "user",   
 struct occ {
     int64_t time;
     uint32_t stage;
+    uint32_t back_only; /* from `revisit: RULE`: moves an entity back, never forward */
 };
 
 /* Everything one run owns, and the scratch reused from unit to unit. */
@@ -44,19 +45,27 @@ static int occ_cmp(const void *a, const void *b)
     const struct occ *x = a, *y = b;
     if (x->time != y->time)
         return x->time < y->time ? -1 : 1;
-    return (x->stage > y->stage) - (x->stage < y->stage);
+    if (x->stage != y->stage)
+        return x->stage < y->stage ? -1 : 1;
+    return (x->back_only > y->back_only) - (x->back_only < y->back_only);
+}
+
+static jm_status collect_one(struct run *r, const struct jm_tvec *v, size_t s, bool back_only)
+{
+    if (r->n_occ + v->n > r->cap_occ &&
+        jm_grow((void **)&r->occ, &r->cap_occ, r->n_occ + v->n, sizeof(struct occ)))
+        return JM_ENOMEM;
+    for (size_t k = 0; k < v->n; k++)
+        r->occ[r->n_occ++] = (struct occ){v->t[k], (uint32_t)s, back_only};
+    return JM_OK;
 }
 
 static jm_status collect(struct run *r)
 {
-    for (size_t s = 0; s < r->tl->n_stages; s++) {
-        const struct jm_tvec *v = &r->e.stage_rules[s].out;
-        if (r->n_occ + v->n > r->cap_occ &&
-            jm_grow((void **)&r->occ, &r->cap_occ, r->n_occ + v->n, sizeof(struct occ)))
+    for (size_t s = 0; s < r->tl->n_stages; s++)
+        if (collect_one(r, &r->e.stage_rules[s].out, s, false) ||
+            (r->e.back_rules[s].src && collect_one(r, &r->e.back_rules[s].out, s, true)))
             return JM_ENOMEM;
-        for (size_t k = 0; k < v->n; k++)
-            r->occ[r->n_occ++] = (struct occ){v->t[k], (uint32_t)s};
-    }
     return JM_OK;
 }
 
@@ -85,13 +94,14 @@ static jm_status walk(struct run *r, size_t u)
         uint16_t s = (uint16_t)r->occ[k].stage;
         int64_t t = r->occ[k].time;
         uint8_t kind;
-        if (s == cur)
+        bool back = cur != JM_NO_STAGE && s < cur;
+        if (s == cur || (r->occ[k].back_only && !back))
             continue;
         if (cur == JM_NO_STAGE)
             kind = JM_MOVE_ENTER;
         else if (s > cur)
             kind = s == cur + 1 ? JM_MOVE_FORWARD : JM_MOVE_SKIP;
-        else if (j->stages[s].revisit)
+        else if (j->stages[s].revisit || r->occ[k].back_only)
             kind = JM_MOVE_BACK;
         else
             continue;
