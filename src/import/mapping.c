@@ -1,120 +1,63 @@
 /*
- * Column mappings: YAML (docs/mapping.md) -> struct jm_mapping. libyaml loads the document
+ * Column mappings: YAML (docs/mapping.md) -> struct jm_mapping. base/ytree.c loads the document
  * with positions; this file walks it, checking every key against the keys allowed at that
  * place, every type, every entity and field name, and reports the first problem as
- * "mapping.yaml:line:column: message". yaml.h is included here only.
+ * "mapping.yaml:line:column: message".
  *
  * SPDX-License-Identifier: MIT
  */
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
+#include "base/ytree.h"
 #include "import/mapping.h"
 
 struct ywalk {
-    yaml_document_t doc;
-    const char *name;
+    struct jm_ydoc doc;
     struct jm_mapping *m;
     struct jm_error *err;
 };
 
 /* ---------------------------------------------------------------- YAML access */
 
-static yaml_node_t *node(struct ywalk *w, int id)
-{
-    return yaml_document_get_node(&w->doc, id);
-}
-
-static jm_status fail(struct ywalk *w, const yaml_node_t *n, const char *fmt, ...) JM_PRINTF(3, 4);
-static jm_status fail(struct ywalk *w, const yaml_node_t *n, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    return jm_error_at(w->err, JM_EPARSE, w->name, n ? n->start_mark.line + 1 : 0,
-                       n ? n->start_mark.column + 1 : 0, "%s", msg);
-}
-
-static const char *kind_name(const yaml_node_t *n)
-{
-    return n->type == YAML_SCALAR_NODE     ? "a value"
-           : n->type == YAML_SEQUENCE_NODE ? "a list"
-                                           : "a mapping";
-}
+#define fail(w, n, ...) jm__yfail(&(w)->doc, (n), __VA_ARGS__)
 
 /* The scalar's text copied into the mapping's arena, or an error naming what was expected. */
-static jm_status scalar(struct ywalk *w, yaml_node_t *n, const char *what, const char **out)
+static jm_status scalar(struct ywalk *w, const struct jm_ynode *n, const char *what,
+                        const char **out)
 {
-    if (n->type != YAML_SCALAR_NODE)
-        return fail(w, n, "%s must be a single value, not %s", what, kind_name(n));
-    *out =
-        jm_arena_strndup(&w->m->arena, (const char *)n->data.scalar.value, n->data.scalar.length);
+    if (n->kind != JM_Y_SCALAR)
+        return fail(w, n, "%s must be a single value, not %s", what, jm__ykind_name(n));
+    *out = jm_arena_strndup(&w->m->arena, n->s, n->len);
     return *out ? JM_OK : jm_error_set(w->err, JM_ENOMEM, "out of memory");
 }
 
-static jm_status expect(struct ywalk *w, yaml_node_t *n, yaml_node_type_t type, const char *what)
+static jm_status expect(struct ywalk *w, const struct jm_ynode *n, enum jm_ykind kind,
+                        const char *what)
 {
-    if (n->type == type)
-        return JM_OK;
-    const char *want = type == YAML_MAPPING_NODE ? "a mapping" : "a list";
-    return fail(w, n, "%s must be %s, not %s", what, want, kind_name(n));
+    return jm__yexpect(&w->doc, n, kind, what);
 }
 
 /*
  * Checks that every key of mapping node `n` is a scalar in `allowed` (NULL-terminated) and
  * appears once.
  */
-static jm_status check_keys(struct ywalk *w, yaml_node_t *n, const char *where,
+static jm_status check_keys(struct ywalk *w, const struct jm_ynode *n, const char *where,
                             const char *const *allowed)
 {
-    yaml_node_pair_t *b = n->data.mapping.pairs.start, *e = n->data.mapping.pairs.top;
-    for (yaml_node_pair_t *p = b; p < e; p++) {
-        yaml_node_t *k = node(w, p->key);
-        if (k->type != YAML_SCALAR_NODE)
-            return fail(w, k, "keys in %s must be plain names", where);
-        const char *key = (const char *)k->data.scalar.value;
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0)
-            i++;
-        if (!allowed[i]) {
-            char list[300] = "";
-            size_t used = 0;
-            for (size_t j = 0; allowed[j] && used < sizeof(list); j++)
-                used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", j ? ", " : "",
-                                         allowed[j]);
-            return fail(w, k, "unknown key '%s' in %s (expected one of: %s)", key, where, list);
-        }
-        for (yaml_node_pair_t *q = b; q < p; q++)
-            if (strcmp((const char *)node(w, q->key)->data.scalar.value, key) == 0)
-                return fail(w, k, "duplicate key '%s' in %s", key, where);
-    }
-    return JM_OK;
+    return jm__ycheck_keys(&w->doc, n, where, allowed);
 }
 
-/* The value node of `key` in mapping `n`, or NULL. */
-static yaml_node_t *get(struct ywalk *w, yaml_node_t *n, const char *key)
+static jm_status opt_scalar(struct ywalk *w, const struct jm_ynode *map, const char *key,
+                            const char **out)
 {
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node(w, p->key);
-        if (k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, key) == 0)
-            return node(w, p->value);
-    }
-    return NULL;
-}
-
-static jm_status opt_scalar(struct ywalk *w, yaml_node_t *map, const char *key, const char **out)
-{
-    yaml_node_t *v = get(w, map, key);
+    struct jm_ynode *v = jm__yget(map, key);
     return v ? scalar(w, v, key, out) : JM_OK;
 }
 
-static jm_status parse_bool(struct ywalk *w, yaml_node_t *n, const char *what, bool *out)
+static jm_status parse_bool(struct ywalk *w, struct jm_ynode *n, const char *what, bool *out)
 {
     const char *s;
     jm_status rc = scalar(w, n, what, &s);
@@ -129,7 +72,7 @@ static jm_status parse_bool(struct ywalk *w, yaml_node_t *n, const char *what, b
     return JM_OK;
 }
 
-static jm_status parse_delimiter(struct ywalk *w, yaml_node_t *n, char *out)
+static jm_status parse_delimiter(struct ywalk *w, struct jm_ynode *n, char *out)
 {
     const char *s;
     jm_status rc = scalar(w, n, "delimiter", &s);
@@ -143,9 +86,9 @@ static jm_status parse_delimiter(struct ywalk *w, yaml_node_t *n, char *out)
     return JM_OK;
 }
 
-static jm_status parse_format(struct ywalk *w, yaml_node_t *map, const char **out)
+static jm_status parse_format(struct ywalk *w, struct jm_ynode *map, const char **out)
 {
-    yaml_node_t *n = get(w, map, "format");
+    struct jm_ynode *n = jm__yget(map, "format");
     if (!n)
         return JM_OK;
     jm_status rc = scalar(w, n, "format", out);
@@ -156,7 +99,7 @@ static jm_status parse_format(struct ywalk *w, yaml_node_t *map, const char **ou
 
 /* ---------------------------------------------------------------- value specs */
 
-static jm_status parse_template(struct ywalk *w, yaml_node_t *n, struct jm_value_spec *v)
+static jm_status parse_template(struct ywalk *w, struct jm_ynode *n, struct jm_value_spec *v)
 {
     const char *t;
     jm_status rc = scalar(w, n, "template", &t);
@@ -199,25 +142,25 @@ static jm_status parse_template(struct ywalk *w, yaml_node_t *n, struct jm_value
     return copy ? JM_OK : jm_error_set(w->err, JM_ENOMEM, "out of memory");
 }
 
-static jm_status parse_value_map(struct ywalk *w, yaml_node_t *n, struct jm_value_spec *v)
+static jm_status parse_value_map(struct ywalk *w, struct jm_ynode *n, struct jm_value_spec *v)
 {
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "map");
+    jm_status rc = expect(w, n, JM_Y_MAP, "map");
     if (rc)
         return rc;
-    size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    size_t count = n->n;
     v->map = jm_arena_alloc(&w->m->arena, (count + 1) * sizeof(*v->map));
     if (!v->map)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+    for (struct jm_ypair *p = n->pairs; p < n->pairs + n->n; p++) {
         struct jm_map_pair *pair = &v->map[v->nmap];
-        rc = scalar(w, node(w, p->key), "a map key", &pair->from);
+        rc = scalar(w, p->key, "a map key", &pair->from);
         if (!rc)
-            rc = scalar(w, node(w, p->value), "a map value", &pair->to);
+            rc = scalar(w, p->value, "a map value", &pair->to);
         if (rc)
             return rc;
         for (size_t i = 0; i < v->nmap; i++)
             if (strcmp(v->map[i].from, pair->from) == 0)
-                return fail(w, node(w, p->key), "duplicate key '%s' in map", pair->from);
+                return fail(w, p->key, "duplicate key '%s' in map", pair->from);
         v->nmap++;
     }
     return JM_OK;
@@ -231,15 +174,15 @@ static const struct jm_lookup *find_lookup(const struct jm_mapping *m, const cha
     return NULL;
 }
 
-static jm_status parse_transforms(struct ywalk *w, yaml_node_t *n, struct jm_value_spec *v)
+static jm_status parse_transforms(struct ywalk *w, struct jm_ynode *n, struct jm_value_spec *v)
 {
     const char *s;
-    yaml_node_t *x;
+    struct jm_ynode *x;
     jm_status rc = JM_OK;
     bool trim = false;
-    if ((x = get(w, n, "trim")) && !(rc = parse_bool(w, x, "trim", &trim)) && trim)
+    if ((x = jm__yget(n, "trim")) && !(rc = parse_bool(w, x, "trim", &trim)) && trim)
         v->xforms |= JM_XF_TRIM;
-    if (!rc && (x = get(w, n, "case")) && !(rc = scalar(w, x, "case", &s))) {
+    if (!rc && (x = jm__yget(n, "case")) && !(rc = scalar(w, x, "case", &s))) {
         if (strcmp(s, "lower") == 0)
             v->xforms |= JM_XF_LOWER;
         else if (strcmp(s, "upper") == 0)
@@ -247,7 +190,7 @@ static jm_status parse_transforms(struct ywalk *w, yaml_node_t *n, struct jm_val
         else
             return fail(w, x, "case must be lower or upper, not '%s'", s);
     }
-    if (!rc && (x = get(w, n, "extract")) && !(rc = scalar(w, x, "extract", &s))) {
+    if (!rc && (x = jm__yget(n, "extract")) && !(rc = scalar(w, x, "extract", &s))) {
         if (strcmp(s, "email_domain") == 0)
             v->xforms |= JM_XF_EMAIL_DOMAIN;
         else if (strcmp(s, "url_host") == 0)
@@ -255,7 +198,7 @@ static jm_status parse_transforms(struct ywalk *w, yaml_node_t *n, struct jm_val
         else
             return fail(w, x, "extract must be email_domain or url_host, not '%s'", s);
     }
-    if (!rc && (x = get(w, n, "lookup")) && !(rc = scalar(w, x, "lookup", &s))) {
+    if (!rc && (x = jm__yget(n, "lookup")) && !(rc = scalar(w, x, "lookup", &s))) {
         v->lookup = find_lookup(w->m, s);
         if (!v->lookup)
             return fail(w, x, "no lookup named '%s' (define it under 'lookups')", s);
@@ -263,9 +206,9 @@ static jm_status parse_transforms(struct ywalk *w, yaml_node_t *n, struct jm_val
     return rc;
 }
 
-static jm_status parse_split(struct ywalk *w, yaml_node_t *n, struct jm_value_spec *v)
+static jm_status parse_split(struct ywalk *w, struct jm_ynode *n, struct jm_value_spec *v)
 {
-    yaml_node_t *x = get(w, n, "part");
+    struct jm_ynode *x = jm__yget(n, "part");
     jm_status rc = opt_scalar(w, n, "split", &v->split);
     if (rc || !x)
         return rc;
@@ -290,53 +233,52 @@ static const char *const spec_keys[] = {
  * A field's source: a plain value names a column; a mapping says column/constant/template and
  * the transforms.
  */
-static jm_status parse_spec(struct ywalk *w, yaml_node_t *n, struct jm_value_spec *v)
+static jm_status parse_spec(struct ywalk *w, struct jm_ynode *n, struct jm_value_spec *v)
 {
     memset(v, 0, sizeof(*v));
-    v->yline = n->start_mark.line + 1;
-    v->ycol = n->start_mark.column + 1;
-    if (n->type == YAML_SCALAR_NODE) {
+    v->yline = n->line;
+    v->ycol = n->column;
+    if (n->kind == JM_Y_SCALAR) {
         v->kind = JM_SPEC_COLUMN;
         return scalar(w, n, "a column name", &v->column);
     }
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "a field");
+    jm_status rc = expect(w, n, JM_Y_MAP, "a field");
     if (!rc)
         rc = check_keys(w, n, "a field", spec_keys);
-    int sources = !!get(w, n, "column") + !!get(w, n, "constant") + !!get(w, n, "template");
+    int sources = !!jm__yget(n, "column") + !!jm__yget(n, "constant") + !!jm__yget(n, "template");
     if (!rc && sources != 1)
         return fail(w, n, "a field needs exactly one of column, constant or template");
-    if (!rc && get(w, n, "column") && !(rc = opt_scalar(w, n, "column", &v->column)))
+    if (!rc && jm__yget(n, "column") && !(rc = opt_scalar(w, n, "column", &v->column)))
         v->kind = JM_SPEC_COLUMN;
-    if (!rc && get(w, n, "constant") && !(rc = opt_scalar(w, n, "constant", &v->constant)))
+    if (!rc && jm__yget(n, "constant") && !(rc = opt_scalar(w, n, "constant", &v->constant)))
         v->kind = JM_SPEC_CONSTANT;
-    if (!rc && get(w, n, "template"))
-        rc = parse_template(w, get(w, n, "template"), v);
+    if (!rc && jm__yget(n, "template"))
+        rc = parse_template(w, jm__yget(n, "template"), v);
     if (!rc)
         rc = parse_split(w, n, v);
     if (!rc)
         rc = parse_transforms(w, n, v);
-    if (!rc && get(w, n, "map"))
-        rc = parse_value_map(w, get(w, n, "map"), v);
+    if (!rc && jm__yget(n, "map"))
+        rc = parse_value_map(w, jm__yget(n, "map"), v);
     if (!rc)
         rc = opt_scalar(w, n, "otherwise", &v->otherwise);
     if (!rc && v->otherwise && !v->nmap)
-        return fail(w, get(w, n, "otherwise"), "otherwise needs map");
+        return fail(w, jm__yget(n, "otherwise"), "otherwise needs map");
     if (!rc)
         rc = opt_scalar(w, n, "default", &v->fallback);
     if (!rc)
         rc = opt_scalar(w, n, "date_format", &v->date_format);
-    if (!rc && get(w, n, "optional"))
-        rc = parse_bool(w, get(w, n, "optional"), "optional", &v->optional);
+    if (!rc && jm__yget(n, "optional"))
+        rc = parse_bool(w, jm__yget(n, "optional"), "optional", &v->optional);
     return rc;
 }
 /* ---------------------------------------------------------------- records */
 
-static jm_status parse_fields(struct ywalk *w, yaml_node_t *n, struct jm_record_spec *r)
+static jm_status parse_fields(struct ywalk *w, struct jm_ynode *n, struct jm_record_spec *r)
 {
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "fields");
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; !rc && p < n->data.mapping.pairs.top;
-         p++) {
-        yaml_node_t *k = node(w, p->key);
+    jm_status rc = expect(w, n, JM_Y_MAP, "fields");
+    for (struct jm_ypair *p = n->pairs; !rc && p < n->pairs + n->n; p++) {
+        struct jm_ynode *k = p->key;
         const char *name;
         if ((rc = scalar(w, k, "a field name", &name)))
             break;
@@ -354,9 +296,9 @@ static jm_status parse_fields(struct ywalk *w, yaml_node_t *n, struct jm_record_
         }
         if (r->fields[f].kind != JM_SPEC_NONE)
             return fail(w, k, "duplicate field '%s'", name);
-        rc = parse_spec(w, node(w, p->value), &r->fields[f]);
+        rc = parse_spec(w, p->value, &r->fields[f]);
         if (!rc && r->fields[f].date_format && r->def->fields[f].type != JM_FT_TIME)
-            return fail(w, node(w, p->value),
+            return fail(w, p->value,
                         "date_format applies to time fields, and %s is not "
                         "one",
                         name);
@@ -364,34 +306,34 @@ static jm_status parse_fields(struct ywalk *w, yaml_node_t *n, struct jm_record_
     return rc;
 }
 
-static jm_status parse_props(struct ywalk *w, yaml_node_t *n, struct jm_record_spec *r)
+static jm_status parse_props(struct ywalk *w, struct jm_ynode *n, struct jm_record_spec *r)
 {
     jm_status rc;
     size_t count;
-    if (n->type == YAML_SEQUENCE_NODE) /* a list of columns kept under their own names */
-        count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-    else if ((rc = expect(w, n, YAML_MAPPING_NODE, "properties")))
+    if (n->kind == JM_Y_SEQ) /* a list of columns kept under their own names */
+        count = n->n;
+    else if ((rc = expect(w, n, JM_Y_MAP, "properties")))
         return rc;
     else
-        count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+        count = n->n;
     r->props = jm_arena_alloc(&w->m->arena, (count + 1) * sizeof(*r->props));
     if (!r->props)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
     for (size_t i = 0; i < count; i++) {
         struct jm_prop_spec *ps = &r->props[i];
-        if (n->type == YAML_SEQUENCE_NODE) {
-            yaml_node_t *item = node(w, n->data.sequence.items.start[i]);
+        if (n->kind == JM_Y_SEQ) {
+            struct jm_ynode *item = n->items[i];
             rc = parse_spec(w, item, &ps->value);
-            if (!rc && item->type != YAML_SCALAR_NODE)
+            if (!rc && item->kind != JM_Y_SCALAR)
                 return fail(w, item,
                             "a properties list holds column names; use a mapping "
                             "(key: field spec) for more");
             ps->key = ps->value.column;
         } else {
-            yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-            rc = scalar(w, node(w, p->key), "a property name", &ps->key);
+            struct jm_ypair *p = &n->pairs[i];
+            rc = scalar(w, p->key, "a property name", &ps->key);
             if (!rc)
-                rc = parse_spec(w, node(w, p->value), &ps->value);
+                rc = parse_spec(w, p->value, &ps->value);
         }
         if (rc)
             return rc;
@@ -403,35 +345,35 @@ static jm_status parse_props(struct ywalk *w, yaml_node_t *n, struct jm_record_s
     return JM_OK;
 }
 
-static jm_status parse_string_list(struct ywalk *w, yaml_node_t *n, const char *what,
+static jm_status parse_string_list(struct ywalk *w, struct jm_ynode *n, const char *what,
                                    const char ***out, size_t *count)
 {
-    jm_status rc = expect(w, n, YAML_SEQUENCE_NODE, what);
+    jm_status rc = expect(w, n, JM_Y_SEQ, what);
     if (rc)
         return rc;
-    *count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    *count = n->n;
     *out = jm_arena_alloc(&w->m->arena, (*count + 1) * sizeof(**out));
     if (!*out)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
     for (size_t i = 0; i < *count && !rc; i++)
-        rc = scalar(w, node(w, n->data.sequence.items.start[i]), what, &(*out)[i]);
+        rc = scalar(w, n->items[i], what, &(*out)[i]);
     return rc;
 }
 
 static const char *const when_keys[] = {"column", "not_empty", "in", "not_in", NULL};
 
 /* when: COLUMN (not empty) | {column: C, in: [..]} | {column: C, not_in: [..]} */
-static jm_status parse_when(struct ywalk *w, yaml_node_t *n, struct jm_when *when)
+static jm_status parse_when(struct ywalk *w, struct jm_ynode *n, struct jm_when *when)
 {
     jm_status rc;
-    if (n->type == YAML_SCALAR_NODE) {
+    if (n->kind == JM_Y_SCALAR) {
         when->op = JM_WHEN_NOT_EMPTY;
         return parse_spec(w, n, &when->value);
     }
-    if ((rc = expect(w, n, YAML_MAPPING_NODE, "when")) ||
-        (rc = check_keys(w, n, "when", when_keys)))
+    if ((rc = expect(w, n, JM_Y_MAP, "when")) || (rc = check_keys(w, n, "when", when_keys)))
         return rc;
-    yaml_node_t *col = get(w, n, "column"), *in = get(w, n, "in"), *not_in = get(w, n, "not_in");
+    struct jm_ynode *col = jm__yget(n, "column"), *in = jm__yget(n, "in"),
+                    *not_in = jm__yget(n, "not_in");
     if (!col)
         return fail(w, n, "when needs a column");
     if ((rc = parse_spec(w, col, &when->value)))
@@ -445,7 +387,7 @@ static jm_status parse_when(struct ywalk *w, yaml_node_t *n, struct jm_when *whe
     return rc;
 }
 
-static jm_status parse_create_missing(struct ywalk *w, yaml_node_t *n, struct jm_record_spec *r)
+static jm_status parse_create_missing(struct ywalk *w, struct jm_ynode *n, struct jm_record_spec *r)
 {
     const char **names;
     size_t count;
@@ -454,7 +396,7 @@ static jm_status parse_create_missing(struct ywalk *w, yaml_node_t *n, struct jm
         const struct jm_entity_def *d = jm_entity_find(names[i]);
         if (!d ||
             (d->kind != JM_ENT_OWNER && d->kind != JM_ENT_ACCOUNT && d->kind != JM_ENT_CONTACT))
-            return fail(w, node(w, n->data.sequence.items.start[i]),
+            return fail(w, n->items[i],
                         "create_missing takes owners, accounts or contacts, not '%s'", names[i]);
         r->create_missing |= 1u << d->kind;
     }
@@ -464,17 +406,17 @@ static jm_status parse_create_missing(struct ywalk *w, yaml_node_t *n, struct jm
 static const char *const record_keys[] = {"entity",        "when",           "fields", "properties",
                                           "other_columns", "create_missing", NULL};
 
-static jm_status parse_record(struct ywalk *w, yaml_node_t *n, struct jm_record_spec *r)
+static jm_status parse_record(struct ywalk *w, struct jm_ynode *n, struct jm_record_spec *r)
 {
     const char *s;
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "a record");
+    jm_status rc = expect(w, n, JM_Y_MAP, "a record");
     if (!rc)
         rc = check_keys(w, n, "a record", record_keys);
     if (rc)
         return rc;
-    r->line = n->start_mark.line + 1;
-    r->column = n->start_mark.column + 1;
-    yaml_node_t *x = get(w, n, "entity");
+    r->line = n->line;
+    r->column = n->column;
+    struct jm_ynode *x = jm__yget(n, "entity");
     if (!x)
         return fail(w, n,
                     "a record needs an entity (accounts, contacts, events, deals, "
@@ -486,16 +428,16 @@ static jm_status parse_record(struct ywalk *w, yaml_node_t *n, struct jm_record_
                     "unknown entity '%s' (expected accounts, contacts, events, deals, "
                     "tickets, surveys, revenue or owners)",
                     s);
-    if (!(x = get(w, n, "fields")))
+    if (!(x = jm__yget(n, "fields")))
         return fail(w, n, "a record needs fields");
     rc = parse_fields(w, x, r);
-    if (!rc && (x = get(w, n, "properties")))
+    if (!rc && (x = jm__yget(n, "properties")))
         rc = parse_props(w, x, r);
-    if (!rc && (x = get(w, n, "when")))
+    if (!rc && (x = jm__yget(n, "when")))
         rc = parse_when(w, x, &r->when);
-    if (!rc && (x = get(w, n, "create_missing")))
+    if (!rc && (x = jm__yget(n, "create_missing")))
         rc = parse_create_missing(w, x, r);
-    if (!rc && (x = get(w, n, "other_columns")) && !(rc = scalar(w, x, "other_columns", &s))) {
+    if (!rc && (x = jm__yget(n, "other_columns")) && !(rc = scalar(w, x, "other_columns", &s))) {
         if (strcmp(s, "properties") != 0 && strcmp(s, "ignore") != 0)
             return fail(w, x, "other_columns must be properties or ignore, not '%s'", s);
         r->other_columns_as_props = strcmp(s, "properties") == 0;
@@ -507,51 +449,52 @@ static jm_status parse_record(struct ywalk *w, yaml_node_t *n, struct jm_record_
 static const char *const source_keys[] = {"file",        "format",  "delimiter",
                                           "date_format", "records", NULL};
 
-static jm_status parse_source(struct ywalk *w, yaml_node_t *n, struct jm_source_spec *s)
+static jm_status parse_source(struct ywalk *w, struct jm_ynode *n, struct jm_source_spec *s)
 {
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "a source");
+    jm_status rc = expect(w, n, JM_Y_MAP, "a source");
     if (!rc)
         rc = check_keys(w, n, "a source", source_keys);
     if (rc)
         return rc;
-    s->line = n->start_mark.line + 1;
-    s->column = n->start_mark.column + 1;
-    yaml_node_t *x;
+    s->line = n->line;
+    s->column = n->column;
+    struct jm_ynode *x;
     if (!(rc = opt_scalar(w, n, "file", &s->file)) && !(rc = parse_format(w, n, &s->format)) &&
-        (x = get(w, n, "delimiter")))
+        (x = jm__yget(n, "delimiter")))
         rc = parse_delimiter(w, x, &s->delimiter);
     if (!rc)
         rc = opt_scalar(w, n, "date_format", &s->date_format);
     if (rc)
         return rc;
-    if (!(x = get(w, n, "records")))
+    if (!(x = jm__yget(n, "records")))
         return fail(w, n, "a source needs records");
-    if ((rc = expect(w, x, YAML_SEQUENCE_NODE, "records")))
+    if ((rc = expect(w, x, JM_Y_SEQ, "records")))
         return rc;
-    size_t count = (size_t)(x->data.sequence.items.top - x->data.sequence.items.start);
+    size_t count = x->n;
     if (count == 0)
         return fail(w, x, "records is empty");
     s->records = jm_arena_alloc(&w->m->arena, count * sizeof(*s->records));
     if (!s->records)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
     for (size_t i = 0; i < count && !rc; i++, s->nrecords++)
-        rc = parse_record(w, node(w, x->data.sequence.items.start[i]), &s->records[i]);
+        rc = parse_record(w, x->items[i], &s->records[i]);
     return rc;
 }
 
 static const char *const lookup_keys[] = {"file", "key", "value", "on_missing", NULL};
 
-static jm_status parse_lookup(struct ywalk *w, yaml_node_t *k, yaml_node_t *n, struct jm_lookup *l)
+static jm_status parse_lookup(struct ywalk *w, struct jm_ynode *k, struct jm_ynode *n,
+                              struct jm_lookup *l)
 {
     jm_status rc = scalar(w, k, "a lookup name", &l->name);
     if (!rc)
-        rc = expect(w, n, YAML_MAPPING_NODE, "a lookup");
+        rc = expect(w, n, JM_Y_MAP, "a lookup");
     if (!rc)
         rc = check_keys(w, n, "a lookup", lookup_keys);
     if (rc)
         return rc;
-    l->line = n->start_mark.line + 1;
-    l->column = n->start_mark.column + 1;
+    l->line = n->line;
+    l->column = n->column;
     const char *miss = NULL;
     if (!(rc = opt_scalar(w, n, "file", &l->file)) && !(rc = opt_scalar(w, n, "key", &l->key)) &&
         !(rc = opt_scalar(w, n, "value", &l->value)))
@@ -567,24 +510,24 @@ static jm_status parse_lookup(struct ywalk *w, yaml_node_t *k, yaml_node_t *n, s
     else if (strcmp(miss, "error") == 0)
         l->on_missing = 2;
     else
-        return fail(w, get(w, n, "on_missing"), "on_missing must be keep, empty or error");
+        return fail(w, jm__yget(n, "on_missing"), "on_missing must be keep, empty or error");
     return JM_OK;
 }
 
-static jm_status parse_lookups(struct ywalk *w, yaml_node_t *n)
+static jm_status parse_lookups(struct ywalk *w, struct jm_ynode *n)
 {
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "lookups");
+    jm_status rc = expect(w, n, JM_Y_MAP, "lookups");
     if (rc)
         return rc;
-    size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+    size_t count = n->n;
     w->m->lookups = jm_arena_alloc(&w->m->arena, (count + 1) * sizeof(*w->m->lookups));
     if (!w->m->lookups)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
     for (size_t i = 0; i < count && !rc; i++) {
-        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
-        rc = parse_lookup(w, node(w, p->key), node(w, p->value), &w->m->lookups[i]);
+        struct jm_ypair *p = &n->pairs[i];
+        rc = parse_lookup(w, p->key, p->value, &w->m->lookups[i]);
         if (!rc && find_lookup(w->m, w->m->lookups[i].name))
-            return fail(w, node(w, p->key), "duplicate lookup '%s'", w->m->lookups[i].name);
+            return fail(w, p->key, "duplicate lookup '%s'", w->m->lookups[i].name);
         if (!rc)
             w->m->nlookups++;
     }
@@ -594,35 +537,35 @@ static jm_status parse_lookups(struct ywalk *w, yaml_node_t *n)
 static const char *const top_keys[] = {"name",        "description", "format",  "delimiter",
                                        "date_format", "lookups",     "sources", NULL};
 
-static jm_status parse_top(struct ywalk *w, yaml_node_t *n)
+static jm_status parse_top(struct ywalk *w, struct jm_ynode *n)
 {
     if (!n)
         return fail(w, NULL, "the mapping is empty");
-    jm_status rc = expect(w, n, YAML_MAPPING_NODE, "a mapping file");
+    jm_status rc = expect(w, n, JM_Y_MAP, "a mapping file");
     if (!rc)
         rc = check_keys(w, n, "the mapping", top_keys);
-    yaml_node_t *x;
+    struct jm_ynode *x;
     if (!rc && !(rc = opt_scalar(w, n, "name", &w->m->name)) &&
-        !(rc = parse_format(w, n, &w->m->format)) && (x = get(w, n, "delimiter")))
+        !(rc = parse_format(w, n, &w->m->format)) && (x = jm__yget(n, "delimiter")))
         rc = parse_delimiter(w, x, &w->m->delimiter);
     if (!rc)
         rc = opt_scalar(w, n, "date_format", &w->m->date_format);
-    if (!rc && (x = get(w, n, "lookups")))
+    if (!rc && (x = jm__yget(n, "lookups")))
         rc = parse_lookups(w, x);
     if (rc)
         return rc;
-    if (!(x = get(w, n, "sources")))
+    if (!(x = jm__yget(n, "sources")))
         return fail(w, n, "the mapping needs sources");
-    if ((rc = expect(w, x, YAML_SEQUENCE_NODE, "sources")))
+    if ((rc = expect(w, x, JM_Y_SEQ, "sources")))
         return rc;
-    size_t count = (size_t)(x->data.sequence.items.top - x->data.sequence.items.start);
+    size_t count = x->n;
     if (count == 0)
         return fail(w, x, "sources is empty");
     w->m->sources = jm_arena_alloc(&w->m->arena, count * sizeof(*w->m->sources));
     if (!w->m->sources)
         return jm_error_set(w->err, JM_ENOMEM, "out of memory");
     for (size_t i = 0; i < count && !rc; i++, w->m->nsources++)
-        rc = parse_source(w, node(w, x->data.sequence.items.start[i]), &w->m->sources[i]);
+        rc = parse_source(w, x->items[i], &w->m->sources[i]);
     return rc;
 }
 
@@ -647,30 +590,15 @@ jm_status jm_mapping_parse(const char *yaml, size_t len, const char *name, struc
                            struct jm_error *err)
 {
     *out = NULL;
-    struct ywalk w = {.name = name, .err = err};
+    struct ywalk w = {.err = err};
     if (!(w.m = mapping_new(name)))
         return jm_error_set(err, JM_ENOMEM, "out of memory");
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        jm_mapping_free(w.m);
-        return jm_error_set(err, JM_ENOMEM, "out of memory");
-    }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-    jm_status rc;
-    if (!yaml_parser_load(&parser, &w.doc)) {
-        rc = jm_error_at(err, JM_EPARSE, name, parser.problem_mark.line + 1,
-                         parser.problem_mark.column + 1, "%s%s%s",
-                         parser.problem ? parser.problem : "malformed YAML",
-                         parser.context ? " " : "", parser.context ? parser.context : "");
-        yaml_parser_delete(&parser);
-        jm_mapping_free(w.m);
-        return rc;
-    }
-    rc = parse_top(&w, yaml_document_get_root_node(&w.doc));
+    jm_status rc = jm__ydoc_load(&w.doc, yaml, len, name, 0, err);
+    if (!rc)
+        rc = parse_top(&w, w.doc.root);
     if (!rc && w.m->arena.failed)
         rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    yaml_document_delete(&w.doc);
-    yaml_parser_delete(&parser);
+    jm__ydoc_release(&w.doc);
     if (rc)
         jm_mapping_free(w.m);
     else

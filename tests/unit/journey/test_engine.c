@@ -215,6 +215,30 @@ static void moves_keep_skips_backs_and_reentries(void **state)
     assert_moves(f, "D", "");
 }
 
+static void a_revisit_rule_only_moves_back(void **state)
+{
+    struct fixture *f = *state;
+    char text[sizeof(JOURNEY) + 64];
+    const char *at = strstr(JOURNEY, "revisit: true");
+    snprintf(text, sizeof(text), "%.*srevisit: {deal: lost}%s", (int)(at - JOURNEY), JOURNEY,
+             at + strlen("revisit: true"));
+    struct jm_journey *j = NULL, *keep = f->j;
+    struct jm_error err;
+    if (jm_journey_parse(text, strlen(text), "revisit.yaml", &j, &err))
+        fail_msg("%s", err.msg);
+    f->j = j;
+    run(f, NULL);
+    /* the lost deal on day 9 sends C back; pricing on day 21 finds it there already */
+    assert_moves(f, "C", "enter:-1>0@0 skip:0>2@3 back:2>1@9 fwd:1>2@30r fwd:2>3@40");
+    assert_moves(f, "A", "enter:-1>0@0 fwd:0>1@5 fwd:1>2@10 fwd:2>3@20");
+    jm_report_free(f->r);
+    jm_timelines_free(f->tl);
+    f->r = NULL;
+    f->tl = NULL;
+    f->j = keep;
+    jm_journey_free(j);
+}
+
 static void funnel_counts_skips_as_passing(void **state)
 {
     struct fixture *f = *state;
@@ -405,6 +429,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(moves_keep_skips_backs_and_reentries),
+        cmocka_unit_test(a_revisit_rule_only_moves_back),
         cmocka_unit_test(funnel_counts_skips_as_passing),
         cmocka_unit_test(time_in_stage_has_even_count_medians),
         cmocka_unit_test(transitions_and_moves),
