@@ -28,6 +28,7 @@ int cmd_demo_data(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 
 /* Maps a status to the exit code above. */

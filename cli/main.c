@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"stats", cmd_stats, "summarise what the workspace holds"},
     {"check", cmd_check, "run integrity and consistency checks on the workspace"},
     {"export", cmd_export, "write an entity as CSV or JSONL"},
+    {"template", cmd_template, "list, show or start from a built-in journey template"},
     {"analyze", cmd_analyze, "apply a journey: funnel, time in stage, moves, break points"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

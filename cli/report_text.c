@@ -32,7 +32,7 @@ static const struct words EN = {
     "account level",
     "contact level",
     "data as of",
-    "period",
+    "Period",
     "all time",
     "Funnel",
     "stage",
@@ -86,7 +86,7 @@ static const struct words VI = {
     "cấp tài khoản",
     "cấp liên hệ",
     "dữ liệu đến",
-    "giai đoạn phân tích",
+    "Kỳ phân tích",
     "toàn bộ thời gian",
     "Phễu chuyển đổi",
     "giai đoạn",
@@ -317,8 +317,11 @@ static void kpis(const struct jm_report *r, const struct words *w, enum jm_lang 
     size_t nw = name_width(r, lang, 10), mw = 10;
     for (size_t i = 0; i < r->n_kpis; i++) {
         const char *m = jm_kpi_name(r->kpis[i].kpi->metric, lang);
-        const char *t = r->kpis[i].touchpoint;
-        size_t a = jm_utf8_count(m, strlen(m)), b = t ? strlen(t) : 0;
+        const struct jm_touchpoint_def *tp =
+            r->kpis[i].touchpoint ? jm_journey_touchpoint(r->tl->journey, r->kpis[i].touchpoint)
+                                  : NULL;
+        const char *t = tp ? jm_text_get(&tp->name, lang) : "";
+        size_t a = jm_utf8_count(m, strlen(m)), b = jm_utf8_count(t, strlen(t));
         mw = a > mw ? a : mw;
         nw = b > nw ? b : nw;
     }
@@ -326,8 +329,10 @@ static void kpis(const struct jm_report *r, const struct words *w, enum jm_lang 
     for (size_t i = 0; i < r->n_kpis; i++) {
         const struct jm_kpi_result *k = &r->kpis[i];
         char where[200];
+        const struct jm_touchpoint_def *tp =
+            k->touchpoint ? jm_journey_touchpoint(r->tl->journey, k->touchpoint) : NULL;
         snprintf(where, sizeof(where), "%s",
-                 k->touchpoint                ? k->touchpoint
+                 tp                           ? jm_text_get(&tp->name, lang)
                  : k->stage < r->tl->n_stages ? stage_name(r, k->stage, lang)
                                               : "");
         fputs("  ", stdout);
@@ -447,15 +452,15 @@ static void say_break(const struct jm_report *r, const struct jm_break_point *b,
                p3);
         break;
     case JM_BREAK_KPI: {
-        const struct jm_kpi_result *k = NULL;
-        for (size_t i = 0; i < r->n_kpis && !k; i++)
-            if (r->kpis[i].stage == b->stage && r->kpis[i].measured == b->value &&
-                r->kpis[i].kpi->target == b->target)
-                k = &r->kpis[i];
+        const struct jm_touchpoint_def *tp =
+            b->what ? jm_journey_touchpoint(r->tl->journey, b->what) : NULL;
         snprintf(p1, sizeof(p1), "%.4g", b->value);
         snprintf(p2, sizeof(p2), "%.4g", b->target);
-        printf(w->kpi, b->what ? b->what : stage, k ? jm_kpi_name(k->kpi->metric, lang) : "KPI", p1,
-               p2);
+        printf(w->kpi,
+               tp        ? jm_text_get(&tp->name, lang)
+               : b->what ? b->what
+                         : stage,
+               jm_kpi_name(b->kpi->metric, lang), p1, p2);
         break;
     }
     case JM_BREAK_STALL:

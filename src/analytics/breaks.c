@@ -228,6 +228,7 @@ jm_status jm__analyze_breaks(struct jm_report *r)
                                              .severity = fmin(1, -x->gap),
                                              .value = x->measured,
                                              .target = x->kpi->target,
+                                             .kpi = x->kpi,
                                              .what = x->touchpoint});
     }
     if (!rc) {
