@@ -23,7 +23,7 @@ struct words {
         *cycle_d, *to_goal, *moves, *transitions, *start, *kpis, *metric, *target, *measured, *met,
         *missed, *deals, *won, *lost, *open, *win_rate, *cycle, *pipeline, *reasons, *breakdown,
         *units, *breaks, *no_breaks, *idle, *silent, *stalled, *days_in, *days_silent, *last_touch,
-        *trend, *drop, *last_seen, *dmu, *kpi, *stall, *none;
+        *trend, *drop, *last_seen, *dmu, *kpi, *stall, *none, *coverage;
 };
 
 static const struct words EN = {
@@ -78,7 +78,8 @@ static const struct words EN = {
     "At %s, the %s is engaged in only %s of %s; %s convert with them, %s without.",
     "%s: %s is %s against a target of %s.",
     "%s: %s of the %s there now are stalled or silent (%llu of %llu).",
-    "(none)"};
+    "(none)",
+    "Buying-committee roles engaged per stage (share of accounts)"};
 
 static const struct words VI = {
     "tài khoản",
@@ -133,7 +134,8 @@ static const struct words VI = {
     "thì %s.",
     "%s: %s đạt %s so với mục tiêu %s.",
     "%s: %s số %s đang ở đây bị chững lại hoặc im lặng (%llu trên %llu).",
-    "(không có)"};
+    "(không có)",
+    "Mức độ tham gia của nhóm mua theo giai đoạn (tỷ lệ tài khoản)"};
 
 /* Prints `s` padded with spaces to `width` characters (left-aligned, or right when `right`). */
 static void cell(const char *s, size_t width, bool right)
@@ -345,6 +347,42 @@ static void kpis(const struct jm_report *r, const struct words *w, enum jm_lang 
     }
 }
 
+/* Per stage, the share of accounts in it where each role was engaged (account level). */
+static void coverage(const struct jm_report *r, const struct words *w, enum jm_lang lang)
+{
+    const struct jm_timelines *tl = r->tl;
+    if (tl->level != JM_LEVEL_ACCOUNT)
+        return;
+    size_t nw = name_width(r, lang, 10), shown[JM_MAX_ROLES], n = 0;
+    for (size_t b = 0; b < tl->n_roles; b++) {
+        bool any = false;
+        for (size_t s = 0; s < tl->n_stages; s++)
+            any |= r->dmu_coverage[s * tl->n_roles + b] > 0;
+        if (any)
+            shown[n++] = b;
+    }
+    if (!n)
+        return;
+    printf("\n%s\n  ", w->coverage);
+    cell("", nw, false);
+    for (size_t i = 0; i < n; i++) {
+        putchar(' ');
+        cell(jm_journey_role_name(tl->journey, tl->role_keys[shown[i]], lang), 12, true);
+    }
+    putchar('\n');
+    for (size_t s = 0; s < tl->n_stages; s++) {
+        fputs("  ", stdout);
+        cell(stage_name(r, s, lang), nw, false);
+        for (size_t i = 0; i < n; i++) {
+            char buf[24];
+            percent(r->dmu_coverage[s * tl->n_roles + shown[i]], buf, sizeof(buf));
+            putchar(' ');
+            cell(buf, 12, true);
+        }
+        putchar('\n');
+    }
+}
+
 static void deals(const struct jm_report *r, const struct words *w)
 {
     const struct jm_group_result *g = &r->groups[0];
@@ -511,6 +549,7 @@ int cli_report_text(const struct jm_report *r, enum jm_lang lang)
     trend(r, w, lang);
     transitions(r, w, lang);
     kpis(r, w, lang);
+    coverage(r, w, lang);
     deals(r, w);
     breakdown(r, w, lang);
     breaks_and_idle(r, w, lang);

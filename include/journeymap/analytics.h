@@ -111,10 +111,11 @@ enum jm_break_kind {
 struct jm_break_point {
     enum jm_break_kind kind;
     size_t stage;
-    double severity;      /* for ranking: share lost, KPI gap, share of droppers... */
-    double value, target; /* the measured number and what it is compared with */
-    uint64_t count, of;   /* e.g. 120 of 400 droppers */
-    const char *what;     /* touchpoint key or DMU role key, or NULL */
+    double severity;          /* for ranking: share lost, KPI gap, share of droppers... */
+    double value, target;     /* the measured number and what it is compared with */
+    uint64_t count, of;       /* e.g. 120 of 400 droppers */
+    const char *what;         /* touchpoint key or DMU role key, or NULL */
+    const struct jm_kpi *kpi; /* JM_BREAK_KPI: the KPI missed */
     double with_role_rate, without_role_rate; /* JM_BREAK_DMU: conversion with / without */
 };
 

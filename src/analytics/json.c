@@ -266,6 +266,32 @@ static void trend(struct out *o, const struct jm_report *r)
     raw(o, "]");
 }
 
+/* Share of the units in each stage with each DMU role engaged there (roles no one has are left
+ * out). */
+static void coverage(struct out *o, const struct jm_report *r)
+{
+    const struct jm_timelines *tl = r->tl;
+    raw(o, ",\"dmu_coverage\":[");
+    for (size_t s = 0; s < tl->n_stages; s++) {
+        raw(o, s ? ",{\"stage\":" : "{\"stage\":");
+        str(o, stage_key(r, s));
+        raw(o, ",\"roles\":{");
+        bool first = true;
+        for (size_t b = 0; b < tl->n_roles; b++) {
+            double x = r->dmu_coverage[s * tl->n_roles + b];
+            if (!(x > 0))
+                continue;
+            if (!first)
+                raw(o, ",");
+            first = false;
+            key(o, tl->role_keys[b]);
+            num(o, x);
+        }
+        raw(o, "}}");
+    }
+    raw(o, "]");
+}
+
 static void deals_tables(struct out *o, const struct jm_report *r)
 {
     raw(o, ",\"open_pipeline\":[");
@@ -328,6 +354,7 @@ jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, struct jm
     breaks(&o, r);
     idle(&o, r);
     trend(&o, r);
+    coverage(&o, r);
     deals_tables(&o, r);
     raw(&o, "}\n");
     return o.rc;
