@@ -365,9 +365,13 @@ static void coverage(const struct jm_report *r, const struct words *w, enum jm_l
         return;
     printf("\n%s\n  ", w->coverage);
     cell("", nw, false);
+    size_t width[JM_MAX_ROLES];
     for (size_t i = 0; i < n; i++) {
+        const char *name = jm_journey_role_name(tl->journey, tl->role_keys[shown[i]], lang);
+        size_t c = jm_utf8_count(name, strlen(name));
+        width[i] = c > 8 ? c : 8;
         putchar(' ');
-        cell(jm_journey_role_name(tl->journey, tl->role_keys[shown[i]], lang), 12, true);
+        cell(name, width[i], true);
     }
     putchar('\n');
     for (size_t s = 0; s < tl->n_stages; s++) {
@@ -377,7 +381,7 @@ static void coverage(const struct jm_report *r, const struct words *w, enum jm_l
             char buf[24];
             percent(r->dmu_coverage[s * tl->n_roles + shown[i]], buf, sizeof(buf));
             putchar(' ');
-            cell(buf, 12, true);
+            cell(buf, width[i], true);
         }
         putchar('\n');
     }
