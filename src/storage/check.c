@@ -248,7 +248,7 @@ jm_status jm_storage_check(struct jm_storage *st, jm_report_fn report, void *ctx
     if (!rc)
         rc = jm__storage_load_names(st, err);
     if (!rc)
-        rc = jm__storage_segments(st, check_segment, &c, err);
+        rc = jm__storage_segments(st, JM__ALL_SEGCOLS, check_segment, &c, err);
     jm__u64set_release(&c.keys);
     if (problems)
         *problems = c.problems;

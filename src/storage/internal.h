@@ -264,10 +264,15 @@ jm_status jm__storage_flush(struct jm_storage *st, struct jm_error *err);
 /* Loads the whole dictionary and the account and contact ids, for segment text. */
 jm_status jm__storage_load_names(struct jm_storage *st, struct jm_error *err);
 
-/* Calls `fn` for every stored segment, raw (undecoded), in id order. */
+/*
+ * Calls `fn` for every stored segment, raw (undecoded), in id order. Only the columns whose bit
+ * (1 << column) is in `columns` are read; the others come back NULL, which decodes as missing
+ * (key and time are always read).
+ */
 typedef jm_status (*jm__raw_fn)(const struct jm__segblobs *raw, void *ctx);
-jm_status jm__storage_segments(struct jm_storage *st, jm__raw_fn fn, void *ctx,
+jm_status jm__storage_segments(struct jm_storage *st, uint32_t columns, jm__raw_fn fn, void *ctx,
                                struct jm_error *err);
+#define JM__ALL_SEGCOLS ((1u << JM_SC__COUNT) - 1)
 
 /* One result column of jm__storage_query(). */
 struct jm__sqlval {

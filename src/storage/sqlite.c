@@ -1340,13 +1340,15 @@ static void read_blobs(sqlite3_stmt *s, int first, struct jm__segblobs *b)
     }
 }
 
-jm_status jm__storage_segments(struct jm_storage *st, jm__raw_fn fn, void *ctx,
+jm_status jm__storage_segments(struct jm_storage *st, uint32_t columns, jm__raw_fn fn, void *ctx,
                                struct jm_error *err)
 {
     struct jm_strbuf sql = JM_STRBUF_INIT;
     jm_status rc = jm_strbuf_addstr(&sql, "SELECT id, n, min_time, max_time");
+    columns |= (1u << JM_SC_KEY) | (1u << JM_SC_TIME);
+    /* A column not asked for is never read: SQLite skips its overflow pages entirely. */
     for (int c = 0; c < JM_SC__COUNT && !rc; c++)
-        rc = jm_strbuf_addf(&sql, ", %s", jm__segcols[c].name);
+        rc = jm_strbuf_addf(&sql, ", %s", columns & (1u << c) ? jm__segcols[c].name : "NULL");
     if (!rc)
         rc = jm_strbuf_addstr(&sql, " FROM event_segments ORDER BY id");
     sqlite3_stmt *s = NULL;
@@ -1454,6 +1456,12 @@ static jm_status decode_and_call(const struct jm__segblobs *raw, void *arg)
 jm_status jm_storage_scan_events(struct jm_storage *st, jm_segment_fn fn, void *ctx,
                                  struct jm_error *err)
 {
+    return jm_storage_scan_event_fields(st, ~UINT64_C(0), fn, ctx, err);
+}
+
+jm_status jm_storage_scan_event_fields(struct jm_storage *st, uint64_t fields, jm_segment_fn fn,
+                                       void *ctx, struct jm_error *err)
+{
     if (!st || !fn)
         return jm_error_set(err, JM_EINVAL, "invalid arguments to scan events");
     bool started = false;
@@ -1465,8 +1473,14 @@ jm_status jm_storage_scan_events(struct jm_storage *st, jm_segment_fn fn, void *
     if (!rc)
         rc = jm__storage_load_names(st, err);
     struct scan_ctx sc = {st, fn, ctx, err};
+    uint32_t columns = 0;
+    for (int c = 0; c < JM_SC__COUNT; c++) {
+        int f = jm__segcols[c].field;
+        if (fields & (UINT64_C(1) << (f < 0 ? JM_EV__COUNT : f)))
+            columns |= 1u << c;
+    }
     if (!rc)
-        rc = jm__storage_segments(st, decode_and_call, &sc, err);
+        rc = jm__storage_segments(st, columns, decode_and_call, &sc, err);
     read_end(st, started);
     return rc;
 }

@@ -776,6 +776,15 @@ jm_status jm_store_load(struct jm_storage *st, struct jm_store **out, struct jm_
     return jm_store_load_with(st, NULL, out, err);
 }
 
+/* The event fields a load reads: the hot columns and the extras asked for. */
+static uint64_t scan_fields(const struct jm_store *s)
+{
+    uint64_t f = (UINT64_C(1) << JM_EV_TIME) | (UINT64_C(1) << JM_EV_ACCOUNT) |
+                 (UINT64_C(1) << JM_EV_CONTACT) | (UINT64_C(1) << JM_EV_TOUCHPOINT) |
+                 (UINT64_C(1) << JM_EV_CHANNEL) | s->fields;
+    return s->props ? f | (UINT64_C(1) << JM_EV__COUNT) : f;
+}
+
 jm_status jm_store_load_with(struct jm_storage *st, const struct jm_store_options *opts,
                              struct jm_store **out, struct jm_error *err)
 {
@@ -793,7 +802,7 @@ jm_status jm_store_load_with(struct jm_storage *st, const struct jm_store_option
     if (!rc)
         rc = prepare(&l);
     if (!rc)
-        rc = jm_storage_scan_events(st, on_segment, &l, err);
+        rc = jm_storage_scan_event_fields(st, scan_fields(s), on_segment, &l, err);
     jm__store_prefault_join(&l.prefault);
     if (!rc)
         rc = rank_all(&l);
