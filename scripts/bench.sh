@@ -1,27 +1,37 @@
 #!/bin/sh
-# make bench: journeymap's import speed beside the peers' load of the same CSV, in one run.
+# make bench: journeymap beside ClickHouse and DuckDB on the peers' journey benchmark, in one
+# run: the import of the generated CSV against the peers' load, then the five journey
+# workloads (funnel per contact and per account, time to convert, transitions, attribution)
+# on journeymap's store (bench/jm_bench) against the peers' SQL, with the result sets compared.
 #
 #   sh scripts/bench.sh                        (make bench builds build/release first)
 #   BENCH_SIZES=1m BENCH_PEERS= sh scripts/bench.sh    (quick: ours only, 1M events)
 #
-#   BENCH_SIZES  sizes to run, from 1m 10m 50m     (default "1m 10m")
-#   BENCH_PEERS  peers to run, from clickhouse duckdb (default "clickhouse duckdb"; empty = ours only)
-#   BENCH_REPS   repetitions per cell               (default 3; the table shows the median)
+#   BENCH_SIZES     sizes to run, from 1m 10m 50m     (default "1m 10m")
+#   BENCH_PEERS     peers to run, from clickhouse duckdb (default "clickhouse duckdb"; empty = ours only)
+#   BENCH_REPS      repetitions per cell               (default 3; the table shows the median)
+#   BENCH_JM_REPS   runs of each workload in jm_bench  (default 11; they take milliseconds)
+#   JM_RELEASE_DIR  the build with journeymap and bench/jm_bench (default build/release)
+#   BENCH_WORK      where the kit is copied and everything runs (default build/peers)
 #
 # The peer kit in ../shared/peers is read-only and shared with other checkouts, so it is copied
 # to build/peers and everything (CSVs, databases, node_modules, results) happens in the copy.
-# Each measurement is the wall time of one fresh process under /usr/bin/time -v, exactly as the
-# peers' bench.py measures theirs, so the ratios compare like with like. The benchmark asserts
-# nothing: a peer that cannot be installed or started is reported and skipped.
+# Imports and loads: the wall time of one fresh process under /usr/bin/time -v, exactly as the
+# peers' bench.py measures theirs, so the ratios compare like with like. Queries: time inside
+# the engine (ours: the analysis call on the loaded store; ClickHouse: query_log; DuckDB: the
+# statement), as the peers' README reports them. The benchmark asserts nothing: a peer that
+# cannot be installed or started is reported and skipped.
 #
 # SPDX-License-Identifier: MIT
 set -euf # no globbing: every path is quoted and none is a pattern
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JM="$ROOT/build/release/journeymap"
+RELEASE=${JM_RELEASE_DIR:-"$ROOT/build/release"}
+JM="$RELEASE/journeymap"
+JM_BENCH="$RELEASE/bench/jm_bench"
 MAPPING="$ROOT/examples/mappings/peers-events.yaml"
 SHARED=$(cd "$ROOT/../shared/peers" 2>/dev/null && pwd) || SHARED="$ROOT/../shared/peers"
-WORK="$ROOT/build/peers"
+WORK=${BENCH_WORK:-"$ROOT/build/peers"}
 DATA="$WORK/data"
 RESULTS="$WORK/results"
 LOGS="$WORK/logs"
@@ -29,9 +39,13 @@ LOGS="$WORK/logs"
 SIZES=${BENCH_SIZES-"1m 10m"}
 PEERS=${BENCH_PEERS-"clickhouse duckdb"}
 REPS=${BENCH_REPS:-3}
+JM_REPS=${BENCH_JM_REPS:-11}
+QUERIES="funnel_contact funnel_account ttc transitions attribution"
 
-# One line per measured cell (size, engine, status, medians, ...), read by report() at the end.
+# One line per measured cell (size, engine, status, medians, ...), read by report() at the end:
+# CELLS for the import/load, QCELLS for the five query workloads.
 CELLS="$RESULTS/bench-cells.tsv"
+QCELLS="$RESULTS/bench-query-cells.tsv"
 CH_STARTED=no
 
 say() { printf '%s\n' "$*" >&2; }
@@ -48,6 +62,8 @@ events_of() {
 
 # cell SIZE ENGINE STATUS MEDIAN_S ENGINE_S PEAK_KB DB_BYTES NOTE   ("-" for unknown)
 cell() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$CELLS"; }
+# qcell SIZE WORKLOAD ENGINE STATUS ENGINE_S WALL_S PEAK_KB NOTE
+qcell() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$QCELLS"; }
 
 is_installed() {
     case "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" in
@@ -95,7 +111,9 @@ copy_kit() {
         --exclude=./node/node_modules -cf - . | tar -C "$WORK" -xf -
     # The shared files are read-only (r--r--r--); the copy is ours to overwrite next time.
     chmod -R u+w "$WORK"
+    mkdir -p "$RESULTS/out"
     : >"$CELLS"
+    : >"$QCELLS"
 }
 
 # --- 2. data ---------------------------------------------------------------------------------
@@ -109,8 +127,10 @@ make_csv() {
     size=$1
     csv="$DATA/events_$size.csv"
     want=$(expected_sha "$size")
+    rm -f "$DATA/events_$size.sha-ok"
     if [ -f "$csv" ] && [ -n "$want" ] && [ "$(sha256sum <"$csv" | cut -d' ' -f1)" = "$want" ]; then
         say "data/events_$size.csv: present, sha256 matches the README"
+        : >"$DATA/events_$size.sha-ok"
         return 0
     fi
     say "data/events_$size.csv: generating (1M takes ~2 s, 10M ~20 s)"
@@ -122,6 +142,8 @@ make_csv() {
     # in this run, so the comparison holds, but it is not the README's data set.
     if [ -n "$want" ] && [ "$got" != "$want" ]; then
         say "warning: data/events_$size.csv sha256 $got differs from the README's $want"
+    elif [ -n "$want" ]; then
+        : >"$DATA/events_$size.sha-ok"
     fi
 }
 
@@ -173,6 +195,38 @@ bench_ours() {
     for f in "$db" "$db-wal"; do [ -f "$f" ] && bytes=$((bytes + $(wc -c <"$f"))); done
     # shellcheck disable=SC2086 # one argument per repetition
     cell "$size" journeymap ok "$(median $walls)" - "$peak" "$bytes" -
+}
+
+# The five workloads on the workspace the last import left, with jm_bench: the store is loaded
+# once (timed apart), each workload runs JM_REPS times, and the result sets are written as
+# build/peers/results/out/journeymap_<size>_<workload>.tsv beside the peers'.
+bench_ours_queries() {
+    size=$1
+    db="$DATA/jm_$size.db"
+    summary="$RESULTS/journeymap_${size}_queries.tsv"
+    log="$LOGS/jm_bench_$size.log"
+    if ! [ -f "$db" ]; then
+        for w in $QUERIES; do qcell "$size" "$w" journeymap failed - - - "no workspace (import failed)"; done
+        return 0
+    fi
+    rm -f "$summary"
+    if ! /usr/bin/time -v -o "$LOGS/jm_bench_$size.time" "$JM_BENCH" --db "$db" --reps "$JM_REPS" \
+        --out "$RESULTS/out" --prefix "journeymap_${size}_" --summary "$summary" >"$log" 2>&1; then
+        say "jm_bench $size failed (tail of $log):"
+        tail -5 "$log" >&2
+        for w in $QUERIES; do qcell "$size" "$w" journeymap failed - - - "jm_bench failed"; done
+        return 0
+    fi
+    sed 's/^/  /' "$log" >&2
+    peak=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' \
+        "$LOGS/jm_bench_$size.time")
+    load_s=$(awk -F'\t' '$1 == "store_load" { printf "%.3f", $2 }' "$summary")
+    for w in $QUERIES; do
+        # shellcheck disable=SC2046 # split into fields on purpose (set -f: no globbing)
+        set -- $(awk -F'\t' -v w="$w" '$1 == w { print $2, $5 }' "$summary")
+        qcell "$size" "$w" journeymap ok "${1:--}" - "${peak:--}" \
+            "cpu ${2:--} s; store load ${load_s:--} s once per process, not included"
+    done
 }
 
 # --- 4. the peers ----------------------------------------------------------------------------
@@ -232,18 +286,18 @@ finish_clickhouse() {
 }
 finish_duckdb() { :; }
 
-# Summarises the load runs bench.py appended to results/raw.jsonl after line SKIP for one cell:
-# prints "status median_wall median_engine max_rss_kb db_bytes note".
+# Summarises the runs of one workload (default load) bench.py appended to results/raw.jsonl
+# after line SKIP for one cell: prints "status median_wall median_engine max_rss_kb db_bytes note".
 peer_medians() {
-    python3 - "$RESULTS/raw.jsonl" "$1" "$2" "$3" <<'PY'
+    python3 - "$RESULTS/raw.jsonl" "$1" "$2" "$3" "${4:-load}" <<'PY'
 import json, statistics, sys
-path, skip, engine, size = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+path, skip, engine, size, workload = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 try:
     lines = open(path).read().splitlines()[skip:]
 except FileNotFoundError:
     lines = []
 runs = [r for r in map(json.loads, filter(None, lines))
-        if r.get("engine") == engine and r.get("size") == size and r.get("workload") == "load"]
+        if r.get("engine") == engine and r.get("size") == size and r.get("workload") == workload]
 bad = [r for r in runs if r.get("rc") != 0]
 if bad or not runs:
     why = (bad[0].get("error") or "rc %s" % bad[0].get("rc")) if bad else "no runs recorded"
@@ -263,8 +317,11 @@ bench_peer() {
     peer=$1 size=$2
     raw="$RESULTS/raw.jsonl"
     skip=$( [ -f "$raw" ] && wc -l <"$raw" || echo 0)
-    say "$peer $size: bench.py --workloads load --reps $REPS"
-    (cd "$WORK" && python3 bench.py --engine "$peer" --size "$size" --workloads load \
+    # shellcheck disable=SC2086 # one argument per workload
+    workloads="load$(printf ',%s' $QUERIES)"
+    say "$peer $size: bench.py --workloads $workloads --reps $REPS"
+    # bench.py writes each workload's last result set to results/out/<peer>_<size>_<w>.tsv.
+    (cd "$WORK" && python3 bench.py --engine "$peer" --size "$size" --workloads "$workloads" \
         --reps "$REPS") >"$LOGS/bench_${peer}_$size.log" 2>&1 || true
     # shellcheck disable=SC2046 # split into fields on purpose (set -f: no globbing)
     set -- $(peer_medians "$skip" "$peer" "$size")
@@ -272,11 +329,20 @@ bench_peer() {
     shift 5
     note="$*"
     if [ "$status" = ok ]; then
-        say "$peer $size: median ${wall} s (engine ${eng} s)"
+        say "$peer $size: load median ${wall} s (engine ${eng} s)"
     else
         say "$peer $size failed: $note (log: $LOGS/bench_${peer}_$size.log)"
     fi
     cell "$size" "$peer" "$status" "$wall" "$eng" "$peak" "$bytes" "${note:--}"
+    for w in $QUERIES; do
+        # shellcheck disable=SC2046
+        set -- $(peer_medians "$skip" "$peer" "$size" "$w")
+        status=$1 wall=$2 eng=$3 peak=$4
+        shift 5
+        note="$*"
+        [ "$status" = ok ] && say "$peer $size $w: median engine ${eng} s (wall ${wall} s)"
+        qcell "$size" "$w" "$peer" "$status" "$eng" "$wall" "$peak" "${note:--}"
+    done
 }
 
 # --- 5. the table ----------------------------------------------------------------------------
@@ -354,16 +420,141 @@ print("Wall time of one fresh process each (journeymap import -q; clickhouse-cli
 PY
 }
 
+# The query table: workload x engine, engine seconds and ratios, the total of the five against
+# the goal, and whether our result sets equal the peers' (this run's, or the kit's recorded
+# ones when a peer did not run here and the CSV is the kit's).
+report_queries() {
+    # shellcheck disable=SC2086 # one argument per size
+    python3 - "$QCELLS" "$RESULTS/out" "$SHARED/results/out" "$DATA" "$JM_REPS" "$REPS" \
+        $SIZES <<'PY'
+import os, sys
+qcells, out, recorded, data, jm_reps, reps = sys.argv[1:7]
+sizes = sys.argv[7:]
+WORKLOADS = ["funnel_contact", "funnel_account", "ttc", "transitions", "attribution"]
+PEERS = [("clickhouse", "ClickHouse"), ("duckdb", "DuckDB")]
+EVENTS = {"1m": 1_000_000, "10m": 10_000_000, "50m": 50_000_000}
+GOAL_S, GOAL_EVENTS = 0.1, 10_000_000
+
+cells = {}
+for l in open(qcells):
+    if l.strip():
+        size, w, eng, status, engine_s, wall, peak, note = l.rstrip("\n").split("\t")
+        cells[size, w, eng] = (status, engine_s, note)
+
+def secs(size, w, eng):
+    c = cells.get((size, w, eng))
+    if not c or c[0] != "ok" or c[1] == "-":
+        return None
+    return float(c[1])
+
+def fmt(s):
+    return "-" if s is None else ("%.4f" % s if s < 0.1 else "%.3f" % s)
+
+def vs(ours, theirs):
+    if ours is None or theirs is None or ours <= 0:
+        return "-"
+    r = theirs / ours
+    return "%.0fx faster" % r if r >= 10 else ("%.1fx faster" % r if r >= 1 else "%.1fx slower" % (1 / r))
+
+def rows(p):
+    return [l.rstrip("\n").split("\t") for l in open(p) if l.strip()]
+
+def same(ours, theirs):
+    """'' when equal (decimals to one unit of the coarser printed precision), else why not."""
+    a, b = rows(ours), rows(theirs)
+    if len(a) != len(b):
+        return "%d rows against %d" % (len(a), len(b))
+    for ra, rb in zip(a, b):
+        if len(ra) != len(rb):
+            return "row %s against %s" % (ra, rb)
+        for x, y in zip(ra, rb):
+            if x == y:
+                continue
+            try:
+                fx, fy = float(x), float(y)
+            except ValueError:
+                return "%s against %s" % (" ".join(ra), " ".join(rb))
+            dec = min(len(s.split(".")[1]) if "." in s else 0 for s in (x, y))
+            if dec == 0 or abs(fx - fy) > 1.01 * 10 ** -dec:
+                return "%s against %s" % (" ".join(ra), " ".join(rb))
+    return ""
+
+print()
+print("Journey workloads, engine seconds (median): journeymap = one analysis call on the loaded "
+      "store, %s runs in one jm_bench process; ClickHouse = query_log duration, DuckDB = statement "
+      "time, %s fresh client runs each (bench.py)" % (jm_reps, reps))
+print()
+print("| size | workload | journeymap s | ClickHouse s | DuckDB s | journeymap vs ClickHouse | journeymap vs DuckDB |")
+print("|---|---|---:|---:|---:|---|---|")
+for size in sizes:
+    tot = {"journeymap": 0.0, "clickhouse": 0.0, "duckdb": 0.0}
+    for w in WORKLOADS:
+        o = secs(size, w, "journeymap")
+        ch, dk = secs(size, w, "clickhouse"), secs(size, w, "duckdb")
+        for k, v in (("journeymap", o), ("clickhouse", ch), ("duckdb", dk)):
+            tot[k] = None if v is None or tot[k] is None else tot[k] + v
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (size, w, fmt(o), fmt(ch), fmt(dk), vs(o, ch), vs(o, dk)))
+    print("| %s | **total of the five** | %s | %s | %s | %s | %s |" % (
+        size, fmt(tot["journeymap"]), fmt(tot["clickhouse"]), fmt(tot["duckdb"]),
+        vs(tot["journeymap"], tot["clickhouse"]), vs(tot["journeymap"], tot["duckdb"])))
+print()
+for size in sizes:
+    o = [secs(size, w, "journeymap") for w in WORKLOADS]
+    if None in o:
+        print("journeymap %s: not every workload ran (see the log)" % size)
+        continue
+    total = sum(o)
+    note = cells[size, WORKLOADS[0], "journeymap"][2]
+    scaled = total * GOAL_EVENTS / EVENTS[size]
+    print("journeymap %s: the five workloads in %.4f s (%s)%s" % (
+        size, total, note.split("; ")[-1],
+        "; goal 0.1 s at 10M events: %s (%.0f%% of it)" % ("met" if total <= GOAL_S else "missed", 100 * total / GOAL_S)
+        if size == "10m" else "; at 10M events that rate would be %.3f s against the 0.1 s goal" % scaled))
+print()
+for size in sizes:
+    parts = []
+    for peer, name in PEERS:
+        got, bad, where = 0, [], set()
+        for w in WORKLOADS:
+            mine = os.path.join(out, "journeymap_%s_%s.tsv" % (size, "ttc_disc" if peer == "duckdb" and w == "ttc" else w))
+            theirs = os.path.join(out, "%s_%s_%s.tsv" % (peer, size, w))
+            if (secs(size, w, peer) is None or not os.path.exists(theirs)):
+                theirs = os.path.join(recorded, "%s_%s_%s.tsv" % (peer, size, w))
+                if not os.path.exists(os.path.join(data, "events_%s.sha-ok" % size)):
+                    theirs = None
+                where.add("recorded by the kit")
+            else:
+                where.add("this run")
+            if not theirs or not os.path.exists(theirs) or not os.path.exists(mine):
+                bad.append("%s: nothing to compare" % w)
+                continue
+            why = same(mine, theirs)
+            if why:
+                bad.append("%s: %s" % (w, why))
+            else:
+                got += 1
+        line = "%s %d/%d (%s)" % (name, got, len(WORKLOADS), ", ".join(sorted(where)))
+        if bad:
+            line += " -- differ: " + "; ".join(bad)
+        parts.append(line)
+    verdict = "match" if all("differ" not in p for p in parts) else "DO NOT all match"
+    print("Result sets %s: %s. journeymap = %s. (ttc is compared at ClickHouse's quantileExact "
+          "and at DuckDB's quantile_disc; decimals to the last printed digit.)" % (size, verdict, "; = ".join(parts)))
+PY
+}
+
 # --- main ------------------------------------------------------------------------------------
 
 cleanup() { finish_clickhouse; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$JM" ] || {
-    say "$JM is missing: run 'make bench' (it builds the release preset first)"
-    exit 1
-}
+for bin in "$JM" "$JM_BENCH"; do
+    [ -x "$bin" ] || {
+        say "$bin is missing: run 'make bench' (it builds the release preset first)"
+        exit 1
+    }
+done
 for size in $SIZES; do events_of "$size" >/dev/null || {
     say "BENCH_SIZES: unknown size '$size' (1m, 10m or 50m)"
     exit 1
@@ -379,6 +570,9 @@ for size in $SIZES; do make_csv "$size"; done
 section "journeymap import, $REPS reps per size"
 for size in $SIZES; do bench_ours "$size"; done
 
+section "journeymap journey workloads (jm_bench, $JM_REPS runs each)"
+for size in $SIZES; do bench_ours_queries "$size"; done
+
 for peer in $PEERS; do
     section "$peer"
     case "$peer" in
@@ -390,11 +584,17 @@ for peer in $PEERS; do
     esac
     if ! "prepare_$peer"; then
         say "$peer: skipped (see above)"
-        for size in $SIZES; do cell "$size" "$peer" failed - - - - "could not install or start"; done
+        for size in $SIZES; do
+            cell "$size" "$peer" failed - - - - "could not install or start"
+            for w in $QUERIES; do qcell "$size" "$w" "$peer" failed - - - "could not install or start"; done
+        done
         continue
     fi
     for size in $SIZES; do bench_peer "$peer" "$size"; done
     "finish_$peer"
 done
 
-report | tee "$RESULTS/bench-table.md"
+{
+    report
+    report_queries
+} | tee "$RESULTS/bench-table.md"
