@@ -173,11 +173,11 @@ enum jm_rollup {
 };
 
 struct jm_settings {
-    enum jm_level level;          /* default account */
-    enum jm_rollup rollup;        /* default any_contact */
-    double conversion_window_days; /* 0: none (default) */
-    double stall_days;             /* no touch for this long: gone silent (default 30) */
-    bool skip_counts_as_passed;    /* default true */
+    enum jm_level level;            /* default account */
+    enum jm_rollup rollup;          /* default any_contact */
+    double conversion_window_days;  /* 0: none (default) */
+    double stall_days;              /* no touch for this long: gone silent (default 30) */
+    bool skip_counts_as_passed;     /* default true */
     int64_t period_from, period_to; /* UTC us, [from, to); INT64_MIN / INT64_MAX: open */
     size_t goal;                    /* stage index of "converted" for time to convert;
                                        default the last stage */
@@ -194,7 +194,7 @@ struct jm_stage {
     struct jm_rule *revisit_when; /* or only when this rule occurs (`revisit: RULE`); NULL */
     struct jm_text_list lanes[JM_LANE__COUNT];
     bool has_emotion;
-    double emotion; /* the authored emotion curve, -1 (very negative) .. 1 */
+    double emotion;              /* the authored emotion curve, -1 (very negative) .. 1 */
     struct jm_strlist dmu_roles; /* key roles in this stage */
     size_t n_kpis;
     struct jm_kpi *kpis;
@@ -204,7 +204,7 @@ struct jm_stage {
 struct jm_touchpoint_def {
     const char *key; /* the event's touchpoint text */
     struct jm_text name;
-    const char *stage; /* usual stage key, or NULL */
+    const char *stage;  /* usual stage key, or NULL */
     size_t stage_index; /* valid when stage != NULL */
     const char *channel, *owner;
     struct jm_text outcome; /* desired outcome */
@@ -331,8 +331,7 @@ JM_API const char *jm_template_name(size_t i);
 /* The YAML source of template `name` (bilingual), or NULL when there is none. */
 JM_API const char *jm_template_source(const char *name, size_t *len);
 /* Parses template `name` (JM_ENOTFOUND names the templates that exist). */
-JM_API jm_status jm_template_load(const char *name, struct jm_journey **out,
-                                  struct jm_error *err);
+JM_API jm_status jm_template_load(const char *name, struct jm_journey **out, struct jm_error *err);
 
 #ifdef __cplusplus
 }

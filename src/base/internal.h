@@ -26,7 +26,8 @@ uint64_t jm__hash64(const void *data, size_t len, uint64_t seed);
 uint64_t jm__mix64(uint64_t x);
 
 /* qsort that accepts an empty or absent array (qsort's pointer must not be NULL, even for 0). */
-static inline void jm__qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+static inline void jm__qsort(void *base, size_t n, size_t size,
+                             int (*cmp)(const void *, const void *))
 {
     if (n > 1)
         qsort(base, n, size, cmp);
