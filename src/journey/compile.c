@@ -289,9 +289,15 @@ static jm_status compute_groups(struct jm_engine *e)
     struct jm_strmap seen;
     jm__strmap_init(&seen);
     jm_status rc = JM_OK;
+    uint32_t last[4] = {UINT32_MAX, 0, 0, 0};
     for (size_t i = 0; !rc && i < n; i++) {
         uint32_t key[4] = {e->col->channel[i], src ? src[i] : 0, med ? med[i] : 0,
                            ref ? ref[i] : 0};
+        if (memcmp(key, last, sizeof(key)) == 0) { /* a contact's events often come alike */
+            e->group[i] = e->group[i - 1];
+            continue;
+        }
+        memcpy(last, key, sizeof(key));
         uint64_t *slot;
         bool added;
         rc = jm__strmap_put(&seen, (const char *)key, sizeof(key), 0, &slot, &added);
@@ -347,6 +353,37 @@ static jm_status compile_scoring(struct jm_engine *e, struct jm_error *err)
     return JM_OK;
 }
 
+static bool conds_use_groups(const struct jm_condition *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(c[i].field, "channel_group") == 0)
+            return true;
+    return false;
+}
+
+static bool rule_uses_groups(const struct jm_rule *r)
+{
+    if (r->kind == JM_RULE_EVENT && (r->channels.n || conds_use_groups(r->where, r->n_where)))
+        return true;
+    for (size_t i = 0; i < r->n_children; i++)
+        if (rule_uses_groups(&r->children[i]))
+            return true;
+    return false;
+}
+
+/* Channel groups cost a lookup per event: only worth it when a rule names a channel. */
+static bool needs_groups(const struct jm_journey *j)
+{
+    for (size_t s = 0; s < j->n_stages; s++)
+        if (rule_uses_groups(j->stages[s].entry) ||
+            (j->stages[s].revisit_when && rule_uses_groups(j->stages[s].revisit_when)))
+            return true;
+    for (size_t i = 0; i < j->scoring.n_rules; i++)
+        if (conds_use_groups(j->scoring.rules[i].where, j->scoring.rules[i].n_where))
+            return true;
+    return false;
+}
+
 /* Depth-first: stages a rule refers to are evaluated before it. */
 static void visit_stage(struct jm_engine *e, size_t s, uint8_t *done, size_t *n);
 
@@ -374,7 +411,7 @@ jm_status jm__engine_compile(struct jm_engine *e, struct jm_error *err)
     const struct jm_journey *j = e->j;
     jm_arena_init(&e->arena);
     e->col = jm_store_columns(e->ds->store);
-    jm_status rc = compute_groups(e);
+    jm_status rc = needs_groups(j) ? compute_groups(e) : JM_OK;
     if (rc)
         return rc == JM_ELIMIT ? jm_error_set(err, rc, "more than 255 channel groups")
                                : jm_error_set(err, rc, "out of memory grouping channels");

@@ -29,6 +29,8 @@ struct run {
     size_t n_occ, cap_occ;
     uint32_t *evbuf; /* the stream's event indexes */
     size_t cap_ev;
+    uint32_t *tmp; /* scratch for sorting them */
+    size_t cap_tmp;
     uint32_t *unit_store;     /* unit -> store account / contact index, JM_NONE */
     uint32_t *run_start;      /* contact level: store contact -> its runs in `runs` */
     uint32_t (*runs)[2];      /* [begin, end) of each contact run, grouped by contact */
@@ -127,21 +129,51 @@ static jm_status need_ev(struct run *r, size_t n)
     return n > r->cap_ev ? jm_grow((void **)&r->evbuf, &r->cap_ev, n, sizeof(uint32_t)) : JM_OK;
 }
 
-static const int64_t *sort_times; /* qsort has no context argument */
-
-static int ev_time_cmp(const void *a, const void *b)
+/* Merges the sorted runs ev[a..m) and ev[m..b) into out[a..b), the left first on equal times. */
+static void merge(const int64_t *t, const uint32_t *ev, uint32_t *out, size_t a, size_t m, size_t b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int64_t tx = sort_times[x], ty = sort_times[y];
-    if (tx != ty)
-        return tx < ty ? -1 : 1;
-    return (x > y) - (x < y);
+    size_t i = a, j = m, k = a;
+    while (i < m && j < b)
+        out[k++] = t[ev[j]] < t[ev[i]] ? ev[j++] : ev[i++];
+    while (i < m)
+        out[k++] = ev[i++];
+    while (j < b)
+        out[k++] = ev[j++];
 }
 
-static void sort_by_time(struct run *r, uint32_t *ev, size_t n)
+/*
+ * Sorts event indexes by time, equal times by index. The indexes come as the store keeps them:
+ * runs already in time order (one per contact), so a natural merge sort does it in
+ * O(n log runs).
+ */
+static jm_status sort_by_time(struct run *r, uint32_t *ev, size_t n)
 {
-    sort_times = r->e.col->time_us;
-    jm__qsort(ev, n, sizeof(uint32_t), ev_time_cmp);
+    const int64_t *t = r->e.col->time_us;
+    if (n > r->cap_tmp && jm_grow((void **)&r->tmp, &r->cap_tmp, n, sizeof(uint32_t)))
+        return JM_ENOMEM;
+    uint32_t *src = ev, *dst = r->tmp;
+    for (;;) {
+        size_t runs = 0;
+        for (size_t a = 0; a < n;) {
+            size_t m = a + 1;
+            while (m < n && t[src[m - 1]] <= t[src[m]])
+                m++;
+            size_t b = m < n ? m + 1 : n;
+            while (b < n && t[src[b - 1]] <= t[src[b]])
+                b++;
+            merge(t, src, dst, a, m, b);
+            runs++;
+            a = b;
+        }
+        uint32_t *x = src;
+        src = dst;
+        dst = x;
+        if (runs <= 1)
+            break;
+    }
+    if (src != ev)
+        memcpy(ev, src, n * sizeof(uint32_t));
+    return JM_OK;
 }
 
 /* Points the stream's records at key's group; with `by_sub`, only the rows of contact `sub`
@@ -189,8 +221,8 @@ static jm_status contact_streams(struct run *r, size_t u)
             for (size_t i = b; i < e; i++)
                 r->evbuf[n++] = (uint32_t)i;
         }
-        if (r->run_start[c + 1] - r->run_start[c] > 1)
-            sort_by_time(r, r->evbuf, n);
+        if (r->run_start[c + 1] - r->run_start[c] > 1 && sort_by_time(r, r->evbuf, n))
+            return JM_ENOMEM;
     }
     s.ev = r->evbuf;
     s.n_ev = n;
@@ -219,7 +251,8 @@ static jm_status account_streams(struct run *r, size_t u)
     if (fill_range(r, b, e))
         return JM_ENOMEM;
     if (r->tl->journey->settings.rollup == JM_ROLLUP_COMBINED) {
-        sort_by_time(r, r->evbuf, e - b);
+        if (sort_by_time(r, r->evbuf, e - b))
+            return JM_ENOMEM;
         s.ev = r->evbuf;
         s.n_ev = e - b;
         set_records(r, &s, u, false, 0);
@@ -463,6 +496,7 @@ static void run_release(struct run *r, bool keep_outputs)
     jm__engine_release(&r->e);
     jm_free(r->occ);
     jm_free(r->evbuf);
+    jm_free(r->tmp);
     jm_free(r->unit_store);
     jm_free(r->run_start);
     jm_free(r->runs);
