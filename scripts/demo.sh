@@ -1,5 +1,5 @@
 #!/bin/sh
-# make demo: generate the demo company into a fresh workspace and show what it holds.
+# make demo: generate the demo company into a fresh workspace, show what it holds and its journey.
 #   scripts/demo.sh BINARY FOLDER EVENTS
 # SPDX-License-Identifier: MIT
 set -eu
@@ -12,10 +12,14 @@ echo
 "$bin" stats --db "$db"
 echo
 "$bin" check --db "$db"
+echo
+"$bin" analyze --db "$db" --template b2b-5
 cat <<MSG
 
 The demo company is in $db. Try:
-  $bin stats --db $db
+  $bin analyze --db $db --template b2b-5 --lang vi --by industry
+  $bin analyze --db $db --template lifecycle-7 --format csv --table funnel
+  $bin template list
+  $bin template init buyer-8 --lang en -o my-journey.yaml
   $bin export events --db $db --format jsonl | head
-  $bin import --help
 MSG
