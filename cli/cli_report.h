@@ -13,4 +13,7 @@ int cli_report_json(const struct jm_report *r, enum jm_lang lang);
 /* `table`: funnel, transitions, deals, kpis, breaks or idle. */
 int cli_report_csv(const struct jm_report *r, const char *table, enum jm_lang lang);
 
+/* The timeline of the unit with text id `id` (exit 3 when there is none). */
+int cli_report_timeline(const struct jm_timelines *tl, const char *id, enum jm_lang lang);
+
 #endif

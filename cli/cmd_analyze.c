@@ -36,6 +36,8 @@ static const char analyze_help[] =
     "                    breaks or idle\n"
     "  --lang L          en (default) or vi: stage names and headings\n"
     "  --limit N         stalled and silent units listed (default 20)\n"
+    "  --timeline ID     instead of the report, one account's (or contact's) timeline: its\n"
+    "                    moves between stages, days in each, lead score, who engaged\n"
     "  --db PATH         the workspace (default: $JOURNEYMAP_DB or ./journeymap.db)\n"
     "  -h, --help        show this help\n";
 
@@ -77,7 +79,7 @@ static bool parse_period(const char *p, int64_t *from, int64_t *to)
 }
 
 struct analyze_opts {
-    const char *tpl, *file, *level, *by, *period, *format, *table, *lang, *db;
+    const char *tpl, *file, *level, *by, *period, *format, *table, *lang, *db, *unit;
     long limit;
 };
 
@@ -118,7 +120,9 @@ static int run(const struct analyze_opts *o, struct jm_analysis_options *ao, enu
     }
     if (!code) {
         const char *f = o->format ? o->format : "text";
-        if (strcmp(f, "json") == 0)
+        if (o->unit)
+            code = cli_report_timeline(tl, o->unit, lang);
+        else if (strcmp(f, "json") == 0)
             code = cli_report_json(r, lang);
         else if (strcmp(f, "csv") == 0)
             code = cli_report_csv(r, o->table ? o->table : "funnel", lang);
@@ -147,13 +151,19 @@ static int check_choice(const char *what, const char *v, const char *const *ok)
 
 int cmd_analyze(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"template", required_argument, NULL, 't'}, {"journey", required_argument, NULL, 'j'},
-        {"level", required_argument, NULL, 'L'},    {"by", required_argument, NULL, 'b'},
-        {"period", required_argument, NULL, 'p'},   {"format", required_argument, NULL, 'f'},
-        {"table", required_argument, NULL, 'T'},    {"lang", required_argument, NULL, 'l'},
-        {"limit", required_argument, NULL, 'n'},    {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"template", required_argument, NULL, 't'},
+                                       {"journey", required_argument, NULL, 'j'},
+                                       {"level", required_argument, NULL, 'L'},
+                                       {"by", required_argument, NULL, 'b'},
+                                       {"period", required_argument, NULL, 'p'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"table", required_argument, NULL, 'T'},
+                                       {"lang", required_argument, NULL, 'l'},
+                                       {"limit", required_argument, NULL, 'n'},
+                                       {"db", required_argument, NULL, 'd'},
+                                       {"timeline", required_argument, NULL, 'u'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     static const char *const levels[] = {"account", "contact", NULL};
     static const char *const formats[] = {"text", "json", "csv", NULL};
     static const char *const tables[] = {"funnel", "transitions", "deals", "kpis",
@@ -189,6 +199,9 @@ int cmd_analyze(int argc, char **argv)
             break;
         case 'd':
             o.db = optarg;
+            break;
+        case 'u':
+            o.unit = optarg;
             break;
         case 'n': {
             char *end;

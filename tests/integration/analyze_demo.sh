@@ -38,6 +38,14 @@ assert first["reached"] >= first["converted"] >= 0
     done
 done
 
+# One account's timeline: its moves, in order, as the engine made them.
+acc=$(sqlite3 "$JOURNEYMAP_DB" "SELECT id FROM accounts ORDER BY id LIMIT 1")
+jm analyze --template b2b-5 --timeline "$acc"
+expect_eq "timeline exit ($(cat "$T/err"))" 0 "$rc"
+head -2 "$T/out" | grep -q "enters Awareness" || fail "timeline of $acc: $(cat "$T/out")"
+expect_fail 3 "journeymap: no account 'nobody' in the workspace" \
+    analyze --template b2b-5 --timeline nobody
+
 # A new user: a Vietnamese journey to edit, then the report on it.
 jm template init b2b-5 --lang vi -o "$T/hanh-trinh.yaml"
 expect_eq "template init exit ($(cat "$T/err"))" 0 "$rc"
