@@ -110,10 +110,8 @@ static jm_status follow(const struct jm_dataset *ds, enum jm_entity kind, size_t
     return jm_strbuf_add(sb, s, n);
 }
 
+/* Labels seen so far, each with its provisional group (renumbered by text in finish()). */
 struct labeller {
-    const struct jm_dataset *ds;
-    const char *path;     /* after the entity prefix */
-    enum jm_entity start; /* JM_ENT_EVENT: the first event */
     struct jm_strmap ids; /* label -> provisional group */
     struct jm_arena *arena;
     const char **labels;
@@ -262,10 +260,9 @@ static jm_status parse_path(const char *by, enum jm_entity *start, const char **
                         by);
 }
 
-static void labeller_init(struct labeller *l, const struct jm_dataset *ds, struct jm_breakdown *out)
+static void labeller_init(struct labeller *l, struct jm_breakdown *out)
 {
     memset(l, 0, sizeof(*l));
-    l->ds = ds;
     l->arena = &out->arena;
     jm__strmap_init(&l->ids);
 }
@@ -277,9 +274,10 @@ static void labeller_release(struct labeller *l)
 }
 
 /* The label of unit u under a path starting at `start`. */
-static jm_status unit_label(const struct jm_timelines *tl, size_t u, enum jm_entity start,
-                            const char *rest, struct jm_strbuf *sb, struct jm_error *err)
+static jm_status unit_label(const void *ctx, size_t u, enum jm_entity start, const char *rest,
+                            struct jm_strbuf *sb, struct jm_error *err)
 {
+    const struct jm_timelines *tl = ctx;
     const struct jm_dataset *ds = tl->ds;
     uint32_t row = tl->unit_row[u];
     bool contact_level = tl->level == JM_LEVEL_CONTACT;
@@ -307,8 +305,13 @@ static jm_status unit_label(const struct jm_timelines *tl, size_t u, enum jm_ent
     }
 }
 
-jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
-                             struct jm_breakdown *out, struct jm_error *err)
+/* The label of item i (a unit or a deal) under the path (start, rest), into sb. */
+typedef jm_status (*label_fn)(const void *ctx, size_t i, enum jm_entity start, const char *rest,
+                              struct jm_strbuf *sb, struct jm_error *err);
+
+/* Labels items 0..n-1 with `label` and groups them by label. */
+static jm_status build(const char *by, size_t n, label_fn label, const void *ctx,
+                       struct jm_breakdown *out, struct jm_error *err)
 {
     memset(out, 0, sizeof(*out));
     jm_arena_init(&out->arena);
@@ -318,19 +321,19 @@ jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
     if (rc)
         return rc;
     struct labeller l;
-    labeller_init(&l, tl->ds, out);
+    labeller_init(&l, out);
     struct jm_strbuf sb;
     jm_strbuf_init(&sb, 1u << 20);
-    out->group_of = jm_malloc((tl->n_units + 1) * sizeof(uint32_t));
+    out->group_of = jm_malloc((n + 1) * sizeof(uint32_t));
     if (!out->group_of)
         rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    for (size_t u = 0; !rc && u < tl->n_units; u++) {
+    for (size_t i = 0; !rc && i < n; i++) {
         jm_strbuf_reset(&sb);
-        rc = unit_label(tl, u, start, rest, &sb, err);
-        if (!rc && label_id(&l, sb.buf, sb.len, &out->group_of[u]))
+        rc = label(ctx, i, start, rest, &sb, err);
+        if (!rc && label_id(&l, sb.buf, sb.len, &out->group_of[i]))
             rc = jm_error_set(err, JM_ENOMEM, "out of memory");
     }
-    if (!rc && finish(&l, tl->n_units, out))
+    if (!rc && finish(&l, n, out))
         rc = jm_error_set(err, JM_ENOMEM, "out of memory");
     jm_strbuf_release(&sb);
     labeller_release(&l);
@@ -339,11 +342,18 @@ jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
     return rc;
 }
 
+jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
+                             struct jm_breakdown *out, struct jm_error *err)
+{
+    return build(by, tl->n_units, unit_label, tl, out, err);
+}
+
 /* The label of deal d: its own fields, its account's, its contact's, or its contact's (else
  * its account's) first event. */
-static jm_status deal_label(const struct jm_dataset *ds, size_t d, enum jm_entity start,
-                            const char *rest, struct jm_strbuf *sb, struct jm_error *err)
+static jm_status deal_label(const void *ctx, size_t d, enum jm_entity start, const char *rest,
+                            struct jm_strbuf *sb, struct jm_error *err)
 {
+    const struct jm_dataset *ds = ctx;
     const struct jm_table *t = &ds->tables[JM_ENT_DEAL];
     switch (start) {
     case JM_ENT_DEAL:
@@ -368,34 +378,7 @@ static jm_status deal_label(const struct jm_dataset *ds, size_t d, enum jm_entit
 jm_status jm_breakdown_deals(const struct jm_dataset *ds, const char *by, struct jm_breakdown *out,
                              struct jm_error *err)
 {
-    memset(out, 0, sizeof(*out));
-    jm_arena_init(&out->arena);
-    enum jm_entity start;
-    const char *rest;
-    jm_status rc = parse_path(by, &start, &rest, err);
-    if (rc)
-        return rc;
-    size_t n = jm_dataset_rows(ds, JM_ENT_DEAL);
-    struct labeller l;
-    labeller_init(&l, ds, out);
-    struct jm_strbuf sb;
-    jm_strbuf_init(&sb, 1u << 20);
-    out->group_of = jm_malloc((n + 1) * sizeof(uint32_t));
-    if (!out->group_of)
-        rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    for (size_t d = 0; !rc && d < n; d++) {
-        jm_strbuf_reset(&sb);
-        rc = deal_label(ds, d, start, rest, &sb, err);
-        if (!rc && label_id(&l, sb.buf, sb.len, &out->group_of[d]))
-            rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    }
-    if (!rc && finish(&l, n, out))
-        rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    jm_strbuf_release(&sb);
-    labeller_release(&l);
-    if (rc)
-        jm_breakdown_release(out);
-    return rc;
+    return build(by, jm_dataset_rows(ds, JM_ENT_DEAL), deal_label, ds, out, err);
 }
 
 void jm_breakdown_release(struct jm_breakdown *b)
