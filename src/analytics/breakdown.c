@@ -187,23 +187,38 @@ static bool event_field_known(const char *field)
     return false;
 }
 
-/* The deal a unit is labelled by: its first deal by creation (deals are grouped by unit). */
-static uint32_t first_deal(const struct jm_timelines *tl, size_t u)
+/* The deal each unit is labelled by: its first deal by creation, in one pass over the deals
+ * (units are rows of the accounts or contacts table). JM_NONE where a unit has none. */
+static uint32_t *first_deals(const struct jm_timelines *tl)
 {
     const struct jm_dataset *ds = tl->ds;
     const struct jm_table *t = &ds->tables[JM_ENT_DEAL];
-    uint32_t best = JM_NONE;
-    int64_t best_t = INT64_MAX;
+    uint32_t *best = jm_malloc((tl->n_units + 1) * sizeof(uint32_t));
+    int64_t *when = jm_malloc((tl->n_units + 1) * sizeof(int64_t));
+    if (!best || !when) {
+        jm_free(best);
+        jm_free(when);
+        return NULL;
+    }
+    for (size_t u = 0; u < tl->n_units; u++)
+        best[u] = JM_NONE;
     for (size_t d = 0; d < t->n; d++) {
-        uint32_t owner = tl->level == JM_LEVEL_CONTACT ? t->contact[d] : t->account[d];
+        uint32_t u = tl->level == JM_LEVEL_CONTACT ? t->contact[d] : t->account[d];
         int64_t c = jm__record_time(ds, JM_ENT_DEAL, d);
-        if (owner == tl->unit_row[u] && (best == JM_NONE || c < best_t)) {
-            best = (uint32_t)d;
-            best_t = c;
+        if (u < tl->n_units && (best[u] == JM_NONE || c < when[u])) {
+            best[u] = (uint32_t)d;
+            when[u] = c;
         }
     }
+    jm_free(when);
     return best;
 }
+
+/* What unit labels read: the timelines, and each unit's first deal for deal paths. */
+struct unit_ctx {
+    const struct jm_timelines *tl;
+    const uint32_t *first_deal;
+};
 
 static int label_cmp(const void *a, const void *b)
 {
@@ -277,7 +292,8 @@ static void labeller_release(struct labeller *l)
 static jm_status unit_label(const void *ctx, size_t u, enum jm_entity start, const char *rest,
                             struct jm_strbuf *sb, struct jm_error *err)
 {
-    const struct jm_timelines *tl = ctx;
+    const struct unit_ctx *c = ctx;
+    const struct jm_timelines *tl = c->tl;
     const struct jm_dataset *ds = tl->ds;
     uint32_t row = tl->unit_row[u];
     bool contact_level = tl->level == JM_LEVEL_CONTACT;
@@ -286,7 +302,7 @@ static jm_status unit_label(const void *ctx, size_t u, enum jm_entity start, con
         event_text(tl, tl->first_event[u], rest, sb);
         return JM_OK;
     case JM_ENT_DEAL:
-        return follow(ds, JM_ENT_DEAL, first_deal(tl, u), rest, sb, err);
+        return follow(ds, JM_ENT_DEAL, c->first_deal[u], rest, sb, err);
     case JM_ENT_CONTACT:
         if (!contact_level)
             return jm_error_set(err, JM_EINVAL,
@@ -345,7 +361,13 @@ static jm_status build(const char *by, size_t n, label_fn label, const void *ctx
 jm_status jm_breakdown_units(const struct jm_timelines *tl, const char *by,
                              struct jm_breakdown *out, struct jm_error *err)
 {
-    return build(by, tl->n_units, unit_label, tl, out, err);
+    struct unit_ctx c = {tl, NULL};
+    uint32_t *deals = NULL;
+    if (strncmp(expand(by), "deal.", 5) == 0 && !(c.first_deal = deals = first_deals(tl)))
+        return jm_error_set(err, JM_ENOMEM, "out of memory");
+    jm_status rc = build(by, tl->n_units, unit_label, &c, out, err);
+    jm_free(deals);
+    return rc;
 }
 
 /* The label of deal d: its own fields, its account's, its contact's, or its contact's (else

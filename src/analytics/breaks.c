@@ -104,13 +104,12 @@ static jm_status last_touch(const struct jm_report *r, size_t s, struct breaks *
     const struct jm_stage_result *st = &r->groups[0].stages[s];
     const struct jm_store *store = jm_dataset_store(tl->ds);
     const struct jm_store_columns *col = jm_store_columns(store);
-    size_t ntp = jm_store_dict_size(store, JM_STORE_TOUCHPOINT), ns = tl->n_stages;
+    size_t ntp = jm_store_dict_size(store, JM_STORE_TOUCHPOINT);
     uint64_t *count = jm_calloc(ntp + 1, sizeof(uint64_t)), droppers = 0;
     if (!count)
         return JM_ENOMEM;
-    bool skips = tl->journey->settings.skip_counts_as_passed;
     for (size_t u = 0; u < tl->n_units; u++) {
-        int64_t t = skips ? tl->passed[u * ns + s] : tl->entered[u * ns + s];
+        int64_t t = jm__reached_at(tl, u, s);
         if (!jm__in_period(&r->opts, t) || jm__next_later(tl, u, s, t) != INT64_MAX ||
             tl->last_event[u] == JM_NONE)
             continue;

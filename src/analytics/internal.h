@@ -23,6 +23,14 @@ static inline bool jm__in_period(const struct jm_analysis_options *o, int64_t t)
     return t != INT64_MAX && t >= o->from && t < o->to;
 }
 
+/* When unit u reached stage s (the funnel's meaning: its first pass when skips count, else its
+ * first entry); INT64_MAX if never. */
+static inline int64_t jm__reached_at(const struct jm_timelines *tl, size_t u, size_t s)
+{
+    size_t i = u * tl->n_stages + s;
+    return tl->journey->settings.skip_counts_as_passed ? tl->passed[i] : tl->entered[i];
+}
+
 /* Time of unit u's first move into a stage after `stage`, at or after `t`; INT64_MAX if none. */
 int64_t jm__next_later(const struct jm_timelines *tl, size_t u, size_t stage, int64_t t);
 /* The stage unit u is in now (after its last move), or JM_NO_STAGE. */

@@ -17,11 +17,7 @@
 
 static bool reached(const struct jm_report *r, size_t u, size_t s)
 {
-    const struct jm_timelines *tl = r->tl;
-    size_t ns = tl->n_stages;
-    int64_t t = tl->journey->settings.skip_counts_as_passed ? tl->passed[u * ns + s]
-                                                            : tl->entered[u * ns + s];
-    return jm__in_period(&r->opts, t);
+    return jm__in_period(&r->opts, jm__reached_at(r->tl, u, s));
 }
 
 static double nps_in_stage(const struct jm_report *r, size_t s)

@@ -62,7 +62,7 @@ static jm_status unit_stages(struct pass *p, size_t u, size_t g)
     struct jm_stage_result *st = p->r->groups[g].stages;
     for (size_t a = 0; a < ns; a++) {
         int64_t ent = tl->entered[u * ns + a], pas = tl->passed[u * ns + a];
-        int64_t reach = set->skip_counts_as_passed ? pas : ent;
+        int64_t reach = jm__reached_at(tl, u, a);
         if (pas != INT64_MAX && pas < ent && jm__in_period(o, pas))
             st[a].skipped++;
         if (jm__in_period(o, reach)) {

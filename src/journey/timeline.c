@@ -207,8 +207,9 @@ static jm_status fill_range(struct run *r, size_t b, size_t e)
     return JM_OK;
 }
 
-/* A contact: its events (one run per account it has events under) and its own records. */
-static jm_status contact_streams(struct run *r, size_t u)
+/* A contact: its events (one run per account it has events under) and its own records. Leaves
+ * the contact's events in evbuf for touches(). */
+static jm_status contact_streams(struct run *r, size_t u, size_t *n_events)
 {
     struct jm_stream s = {0};
     uint32_t c = r->unit_store[u];
@@ -225,55 +226,67 @@ static jm_status contact_streams(struct run *r, size_t u)
             return JM_ENOMEM;
     }
     s.ev = r->evbuf;
-    s.n_ev = n;
+    s.n_ev = *n_events = n;
     set_records(r, &s, u, false, 0);
     return eval_stream(r, &s, u);
 }
 
-static bool seen_row(const uint32_t *rows, size_t n, uint32_t row)
+/* The contacts of an account already evaluated (accounts have few; a list is enough). */
+struct seen {
+    uint32_t *rows;
+    size_t n, cap;
+};
+
+static bool seen_has(const struct seen *sn, uint32_t row)
 {
-    for (size_t i = 0; i < n; i++)
-        if (rows[i] == row)
+    for (size_t i = 0; i < sn->n; i++)
+        if (sn->rows[i] == row)
             return true;
     return false;
 }
 
+/* Evaluates contact `row`'s stream within account u (JM_NONE: the account's own) and notes it. */
+static jm_status contact_stream(struct run *r, size_t u, const uint32_t *ev, size_t n, uint32_t row,
+                                struct seen *sn)
+{
+    struct jm_stream s = {.ev = ev, .n_ev = n};
+    set_records(r, &s, u, true, row);
+    jm_status rc = eval_stream(r, &s, u);
+    if (!rc && sn->n == sn->cap)
+        rc = jm_grow((void **)&sn->rows, &sn->cap, sn->n + 1, sizeof(uint32_t));
+    if (!rc)
+        sn->rows[sn->n++] = row;
+    return rc;
+}
+
 /* An account, rolled up from its contacts: one stream per contact and one for the account's own
- * events and records; or, with rollup "combined", all of them in one stream. */
-static jm_status account_streams(struct run *r, size_t u)
+ * events and records; or, with rollup "combined", all of them in one stream. Leaves the
+ * account's events in evbuf for touches(). */
+static jm_status account_streams(struct run *r, size_t u, size_t *n_events)
 {
     const struct jm_dataset *ds = r->e.ds;
     const uint32_t *contact = r->e.col->contact;
-    struct jm_stream s = {0};
     size_t b = 0, e = 0;
     if (r->unit_store[u] != JM_NONE)
         jm_store_account_slice(ds->store, r->unit_store[u], &b, &e);
+    *n_events = e - b;
     if (fill_range(r, b, e))
         return JM_ENOMEM;
     if (r->tl->journey->settings.rollup == JM_ROLLUP_COMBINED) {
         if (sort_by_time(r, r->evbuf, e - b))
             return JM_ENOMEM;
-        s.ev = r->evbuf;
-        s.n_ev = e - b;
+        struct jm_stream s = {.ev = r->evbuf, .n_ev = e - b};
         set_records(r, &s, u, false, 0);
         return eval_stream(r, &s, u);
     }
-    /* evbuf[0 .. e-b) holds the slice; the rows of contacts seen follow it. */
-    uint32_t *seen = NULL;
-    size_t n_seen = 0, cap_seen = 0;
+    struct seen sn = {0};
     jm_status rc = JM_OK;
-    for (size_t i = b; !rc && i < e;) {
+    for (size_t i = b; !rc && i < e;) { /* each contact's run of the slice */
         size_t x = i;
         while (x < e && contact[x] == contact[i])
             x++;
         uint32_t row = contact[i] ? jm_dataset_contact_row(ds, contact[i]) : JM_NONE;
-        s = (struct jm_stream){.ev = &r->evbuf[i - b], .n_ev = x - i};
-        set_records(r, &s, u, true, row);
-        rc = eval_stream(r, &s, u);
-        if (!rc && n_seen == cap_seen)
-            rc = jm_grow((void **)&seen, &cap_seen, n_seen + 1, sizeof(uint32_t));
-        if (!rc)
-            seen[n_seen++] = row;
+        rc = contact_stream(r, u, &r->evbuf[i - b], x - i, row, &sn);
         i = x;
     }
     /* Contacts (and the account itself) with records but no events. */
@@ -282,18 +295,11 @@ static jm_status account_streams(struct run *r, size_t u)
         const struct jm_groups *g = &r->e.recs[K[k]];
         for (size_t q = g->start[u]; !rc && q < g->start[u + 1]; q++) {
             uint32_t row = ds->tables[K[k]].contact[g->rows[q]];
-            if (seen_row(seen, n_seen, row))
-                continue;
-            s = (struct jm_stream){0};
-            set_records(r, &s, u, true, row);
-            rc = eval_stream(r, &s, u);
-            if (!rc && n_seen == cap_seen)
-                rc = jm_grow((void **)&seen, &cap_seen, n_seen + 1, sizeof(uint32_t));
-            if (!rc)
-                seen[n_seen++] = row;
+            if (!seen_has(&sn, row))
+                rc = contact_stream(r, u, NULL, 0, row, &sn);
         }
     }
-    jm_free(seen);
+    jm_free(sn.rows);
     return rc;
 }
 
@@ -331,27 +337,15 @@ static jm_status unit(struct run *r, size_t u)
     r->last_touch[u] = INT64_MIN;
     r->last_event[u] = JM_NONE;
     r->first_event[u] = JM_NONE;
-    bool contact_level = r->tl->level == JM_LEVEL_CONTACT;
-    jm_status rc = contact_level ? contact_streams(r, u) : account_streams(r, u);
+    size_t n_events = 0;
+    jm_status rc = r->tl->level == JM_LEVEL_CONTACT ? contact_streams(r, u, &n_events)
+                                                    : account_streams(r, u, &n_events);
     if (rc || walk(r, u))
         return JM_ENOMEM;
     r->move_start[u + 1] = (uint32_t)r->n_moves;
     r->tl->moves = r->moves; /* jm_timelines_stage_at reads them while `touches` runs */
     r->tl->move_start = r->move_start;
-    if (contact_level) { /* contact_streams left the contact's events in evbuf */
-        uint32_t c = r->unit_store[u];
-        size_t n = 0;
-        for (size_t k = c == JM_NONE ? 0 : r->run_start[c]; c != JM_NONE && k < r->run_start[c + 1];
-             k++)
-            n += r->runs[k][1] - r->runs[k][0];
-        touches(r, u, r->evbuf, n);
-    } else if (r->unit_store[u] != JM_NONE) {
-        size_t b, e;
-        jm_store_account_slice(r->e.ds->store, r->unit_store[u], &b, &e);
-        if (fill_range(r, b, e))
-            return JM_ENOMEM;
-        touches(r, u, r->evbuf, e - b);
-    }
+    touches(r, u, r->evbuf, n_events); /* the streams left the unit's events in evbuf */
     return JM_OK;
 }
 
