@@ -7,6 +7,7 @@
 #ifndef JM_CLI_H
 #define JM_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "journeymap/journeymap.h"
@@ -49,5 +50,17 @@ const char *cli_db_path(const char *opt);
 int cli_open(const char *db_opt, unsigned flags, struct jm_storage **st);
 /* True when `arg` is -h or --help. */
 int cli_is_help(const char *arg);
+
+/* Shared by the commands that apply a journey (journey_args.c). */
+struct jm_journey;
+/* "2024", "2024-03", "FROM..TO" (days, both included; either side may be left out) ->
+ * [from, to). */
+bool cli_parse_period(const char *p, int64_t *from, int64_t *to);
+/* The built-in template `tpl` or the definition file `file`, at `level` when given. */
+int cli_load_journey(const char *tpl, const char *file, const char *level, struct jm_journey **j);
+/* 0 when `v` is one of `ok` (NULL-terminated), else a usage error naming the choices. */
+int cli_check_choice(const char *cmd, const char *what, const char *v, const char *const *ok);
+/* "PATH=VALUE" -> path, value (splits `arg` in place); false without a PATH or '='. */
+bool cli_parse_segment(char *arg, const char **path, const char **value);
 
 #endif

@@ -29,6 +29,8 @@ static const char analyze_help[] =
     "  --by FIELD        break every figure down by a field: channel, source, channel_group,\n"
     "                    industry, segment, region, persona, dmu_role, product, manager, or a\n"
     "                    path such as account.properties.tier or deal.owner.manager\n"
+    "  --segment P=V     only the accounts (or contacts) whose field P is V, e.g.\n"
+    "                    industry=Software or account.properties.tier=gold\n"
     "  --period P        FROM..TO (dates, both days included; either side may be left out),\n"
     "                    a year (2024) or a month (2024-03)\n"
     "  --format F        text (default), json or csv\n"
@@ -41,59 +43,11 @@ static const char analyze_help[] =
     "  --db PATH         the workspace (default: $JOURNEYMAP_DB or ./journeymap.db)\n"
     "  -h, --help        show this help\n";
 
-static bool parse_day(const char *s, size_t len, int64_t *out)
-{
-    struct jm_error err;
-    return jm_time_parse(s, len, NULL, out, &err) == JM_OK;
-}
-
-/* "2024", "2024-03", "FROM..TO" -> [from, to). */
-static bool parse_period(const char *p, int64_t *from, int64_t *to)
-{
-    const int64_t day = 86400 * (int64_t)JM_US_PER_SEC;
-    const char *dots = strstr(p, "..");
-    *from = INT64_MIN;
-    *to = INT64_MAX;
-    if (!dots) {
-        size_t n = strlen(p);
-        int y, m = 0;
-        if ((n == 4 && sscanf(p, "%4d", &y) == 1) ||
-            (n == 7 && sscanf(p, "%4d-%2d", &y, &m) == 2)) {
-            if (m < 0 || m > 12)
-                return false;
-            *from = jm_days_from_civil(y, (unsigned)(m ? m : 1), 1) * day;
-            int ny = m ? (m == 12 ? y + 1 : y) : y + 1, nm = m ? (m == 12 ? 1 : m + 1) : 1;
-            *to = jm_days_from_civil(ny, (unsigned)nm, 1) * day;
-            return true;
-        }
-        return parse_day(p, n, from) && (*to = *from + day, true);
-    }
-    if (dots > p && !parse_day(p, (size_t)(dots - p), from))
-        return false;
-    if (dots[2]) {
-        if (!parse_day(dots + 2, strlen(dots + 2), to))
-            return false;
-        *to += day; /* the last day is included */
-    }
-    return *from < *to;
-}
-
 struct analyze_opts {
     const char *tpl, *file, *level, *by, *period, *format, *table, *lang, *db, *unit;
+    char *segment;
     long limit;
 };
-
-static int load_journey(const struct analyze_opts *o, struct jm_journey **j)
-{
-    struct jm_error err = {0};
-    jm_status rc = o->tpl ? jm_template_load(o->tpl, j, &err) : jm_journey_load(o->file, j, &err);
-    if (rc)
-        return cli_fail(rc, &err);
-    if (o->level)
-        (*j)->settings.level =
-            strcmp(o->level, "contact") == 0 ? JM_LEVEL_CONTACT : JM_LEVEL_ACCOUNT;
-    return JM_EXIT_OK;
-}
 
 static int run(const struct analyze_opts *o, struct jm_analysis_options *ao, enum jm_lang lang)
 {
@@ -103,7 +57,7 @@ static int run(const struct analyze_opts *o, struct jm_analysis_options *ao, enu
     struct jm_timelines *tl = NULL;
     struct jm_report *r = NULL;
     struct jm_error err = {0};
-    int code = load_journey(o, &j);
+    int code = cli_load_journey(o->tpl, o->file, o->level, &j);
     if (code)
         return code;
     code = cli_open(o->db, JM_STORAGE_READONLY, &st);
@@ -137,18 +91,6 @@ static int run(const struct analyze_opts *o, struct jm_analysis_options *ao, enu
     return code;
 }
 
-static int check_choice(const char *what, const char *v, const char *const *ok)
-{
-    char list[160] = "";
-    for (size_t i = 0; ok[i]; i++) {
-        if (strcmp(v, ok[i]) == 0)
-            return 0;
-        size_t n = strlen(list);
-        snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", ok[i]);
-    }
-    return cli_usage_error("analyze", "%s must be one of %s, not '%s'", what, list, v);
-}
-
 int cmd_analyze(int argc, char **argv)
 {
     static const struct option lo[] = {{"template", required_argument, NULL, 't'},
@@ -162,6 +104,7 @@ int cmd_analyze(int argc, char **argv)
                                        {"limit", required_argument, NULL, 'n'},
                                        {"db", required_argument, NULL, 'd'},
                                        {"timeline", required_argument, NULL, 'u'},
+                                       {"segment", required_argument, NULL, 's'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
     static const char *const levels[] = {"account", "contact", NULL};
@@ -203,6 +146,9 @@ int cmd_analyze(int argc, char **argv)
         case 'u':
             o.unit = optarg;
             break;
+        case 's':
+            o.segment = optarg;
+            break;
         case 'n': {
             char *end;
             o.limit = strtol(optarg, &end, 10);
@@ -222,15 +168,17 @@ int cmd_analyze(int argc, char **argv)
     if (!o.tpl == !o.file)
         return cli_usage_error("analyze", "give a journey: --template NAME (see journeymap "
                                           "template list) or --journey FILE");
-    if ((o.level && check_choice("--level", o.level, levels)) ||
-        (o.format && check_choice("--format", o.format, formats)) ||
-        (o.table && check_choice("--table", o.table, tables)))
+    if ((o.level && cli_check_choice("analyze", "--level", o.level, levels)) ||
+        (o.format && cli_check_choice("analyze", "--format", o.format, formats)) ||
+        (o.table && cli_check_choice("analyze", "--table", o.table, tables)))
         return JM_EXIT_USAGE;
     enum jm_lang lang = JM_LANG_EN;
     if (o.lang && !jm_lang_parse(o.lang, &lang))
         return cli_usage_error("analyze", "--lang must be en or vi, not '%s'", o.lang);
-    struct jm_analysis_options ao = {INT64_MIN, INT64_MAX, o.by, (size_t)o.limit};
-    if (o.period && !parse_period(o.period, &ao.from, &ao.to))
+    struct jm_analysis_options ao = {INT64_MIN, INT64_MAX, o.by, (size_t)o.limit, NULL, NULL, NULL};
+    if (o.segment && !cli_parse_segment(o.segment, &ao.filter_by, &ao.filter_value))
+        return cli_usage_error("analyze", "--segment must be PATH=VALUE (e.g. industry=Software), not '%s'", o.segment);
+    if (o.period && !cli_parse_period(o.period, &ao.from, &ao.to))
         return cli_usage_error("analyze",
                                "--period must be FROM..TO (dates such as 2024-01-31, "
                                "either side may be left out), a year or a month, not "

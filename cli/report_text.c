@@ -23,7 +23,7 @@ struct words {
         *cycle_d, *to_goal, *moves, *transitions, *start, *kpis, *metric, *target, *measured, *met,
         *missed, *deals, *won, *lost, *open, *win_rate, *cycle, *pipeline, *reasons, *breakdown,
         *units, *breaks, *no_breaks, *idle, *silent, *stalled, *days_in, *days_silent, *last_touch,
-        *trend, *drop, *last_seen, *dmu, *kpi, *stall, *none, *coverage;
+        *trend, *none, *coverage;
 };
 
 static const struct words EN = {
@@ -73,11 +73,6 @@ static const struct words EN = {
     "days silent",
     "last touch",
     "Median days in stage by month of entry (last 6 months)",
-    "%s loses %s of the %s that reach it (%llu of %llu).",
-    "Of the %s that dropped out at %s, %s last saw \"%s\" (%llu of %llu).",
-    "At %s, the %s is engaged in only %s of %s; %s convert with them, %s without.",
-    "%s: %s is %s against a target of %s.",
-    "%s: %s of the %s there now are stalled or silent (%llu of %llu).",
     "(none)",
     "Buying-committee roles engaged per stage (share of accounts)"};
 
@@ -128,12 +123,6 @@ static const struct words VI = {
     "ngày im lặng",
     "điểm chạm cuối",
     "Trung vị số ngày ở giai đoạn theo tháng vào (6 tháng gần nhất)",
-    "%s mất %s số %s đã đến giai đoạn này (%llu trên %llu).",
-    "Trong số %s rời bỏ ở giai đoạn %s, %s có điểm chạm cuối cùng là \"%s\" (%llu trên %llu).",
-    "Ở giai đoạn %s, vai trò %s chỉ tham gia ở %s số %s; có họ thì %s chuyển tiếp, không có "
-    "thì %s.",
-    "%s: %s đạt %s so với mục tiêu %s.",
-    "%s: %s số %s đang ở đây bị chững lại hoặc im lặng (%llu trên %llu).",
     "(không có)",
     "Mức độ tham gia của nhóm mua theo giai đoạn (tỷ lệ tài khoản)"};
 
@@ -471,45 +460,13 @@ static void breakdown(const struct jm_report *r, const struct words *w, enum jm_
 }
 
 static void say_break(const struct jm_report *r, const struct jm_break_point *b,
-                      const struct words *w, enum jm_lang lang)
+                      enum jm_lang lang)
 {
-    const char *units = r->tl->level == JM_LEVEL_ACCOUNT ? w->accounts : w->contacts;
-    const char *stage = b->stage < r->tl->n_stages ? stage_name(r, b->stage, lang) : "";
-    unsigned long long n = b->count, of = b->of;
-    char p1[24], p2[24], p3[24];
-    switch (b->kind) {
-    case JM_BREAK_DROP:
-        percent(1 - b->value, p1, sizeof(p1));
-        printf(w->drop, stage, p1, units, n, of);
-        break;
-    case JM_BREAK_LAST_TOUCH:
-        percent(b->value, p1, sizeof(p1));
-        printf(w->last_seen, units, stage, p1, b->what, n, of);
-        break;
-    case JM_BREAK_DMU:
-        percent(b->value, p1, sizeof(p1));
-        percent(b->with_role_rate, p2, sizeof(p2));
-        percent(b->without_role_rate, p3, sizeof(p3));
-        printf(w->dmu, stage, jm_journey_role_name(r->tl->journey, b->what, lang), p1, units, p2,
-               p3);
-        break;
-    case JM_BREAK_KPI: {
-        const struct jm_touchpoint_def *tp =
-            b->what ? jm_journey_touchpoint(r->tl->journey, b->what) : NULL;
-        snprintf(p1, sizeof(p1), "%.4g", b->value);
-        snprintf(p2, sizeof(p2), "%.4g", b->target);
-        printf(w->kpi,
-               tp        ? jm_text_get(&tp->name, lang)
-               : b->what ? b->what
-                         : stage,
-               jm_kpi_name(b->kpi->metric, lang), p1, p2);
-        break;
-    }
-    case JM_BREAK_STALL:
-        percent(b->severity, p1, sizeof(p1));
-        printf(w->stall, stage, p1, units, n, of);
-        break;
-    }
+    struct jm_strbuf sb;
+    jm_strbuf_init(&sb, 0);
+    if (jm_break_text(r, b, lang, &sb) == JM_OK)
+        fputs(sb.buf, stdout);
+    jm_strbuf_release(&sb);
     putchar('\n');
 }
 
@@ -520,7 +477,7 @@ static void breaks_and_idle(const struct jm_report *r, const struct words *w, en
         printf("  %s\n", w->no_breaks);
     for (size_t i = 0; i < r->n_breaks && i < 12; i++) {
         printf("  %2zu. ", i + 1);
-        say_break(r, &r->breaks[i], w, lang);
+        say_break(r, &r->breaks[i], lang);
     }
     if (!r->n_idle)
         return;

@@ -15,6 +15,8 @@ libsqlite3-dev sqlite3 python3
 libyaml-dev libjansson-dev
 libcmocka-dev
 clang libclang-rt-14-dev
+librsvg2-dev libcairo2-dev fonts-noto-core
+poppler-utils chromium
 "
 
 missing=""

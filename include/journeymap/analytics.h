@@ -60,6 +60,11 @@ struct jm_analysis_options {
     int64_t from, to;  /* period: [from, to); INT64_MIN / INT64_MAX for open ends */
     const char *by;    /* breakdown path, or NULL */
     size_t max_listed; /* stalled / silent units listed (0: 20) */
+    /* Only the units whose `filter_by` label (a breakdown path) is `filter_value`: every figure,
+     * deals, KPIs, break points and idle units included. NULL: everyone. */
+    const char *filter_by, *filter_value;
+    /* And only the units u with units_in[u] != 0 (n_units entries, copied); NULL: everyone. */
+    const uint8_t *units_in;
 };
 
 struct jm_stage_result {
@@ -160,13 +165,53 @@ struct jm_report {
     struct jm_deal_stage_row *pipeline;
     size_t n_reasons; /* lost reasons, most frequent first */
     struct jm_reason_row *reasons;
+    const uint8_t *unit_in; /* per unit: 1 when in the filtered population; NULL: no filter */
     struct jm_arena arena; /* owns everything above */
 };
 
-/* Analyses `tl`. Errors: an unknown breakdown path (JM_EINVAL), JM_ENOMEM. */
+/* Analyses `tl`. Errors: an unknown breakdown or filter path, a filter value no unit has
+ * (JM_EINVAL, the message lists values that exist), JM_ENOMEM. */
 JM_API jm_status jm_analyze(const struct jm_timelines *tl, const struct jm_analysis_options *opts,
                             struct jm_report **out, struct jm_error *err);
 JM_API void jm_report_free(struct jm_report *r);
+
+/*
+ * What happened inside each stage, for the map: events while units were in the stage (by
+ * touchpoint and by channel group), event sentiment, and surveys answered there (NPS, and every
+ * survey's score put on -1..1: NPS 0-10 as (s-5)/5, CSAT 1-5 as (s-3)/2, CES 1-7 as (s-4)/3).
+ * An event or survey belongs to the stage its unit was in at that moment, in the report's period
+ * and population. Channel groups come from the event's channel under the journey's grouping.
+ */
+struct jm_stage_activity {
+    uint64_t events;
+    uint64_t *by_touchpoint; /* per store touchpoint id (jm_store_dict_size) */
+    uint64_t *by_group;      /* per channel group (jm_activity.group_names) */
+    uint64_t n_sentiment;
+    double sentiment; /* mean; NAN when none */
+    uint64_t n_surveys;
+    double emotion; /* mean normalised survey score; NAN when none */
+    uint64_t n_nps;
+    double nps; /* NAN when none */
+};
+struct jm_activity {
+    size_t n_stages, n_touchpoints, n_groups;
+    const char **group_names;
+    struct jm_stage_activity *stages; /* n_stages */
+    struct jm_arena arena;
+};
+/* Needs the store loaded with JM_EV_SENTIMENT for sentiment (else none is counted). */
+JM_API jm_status jm_activity_of(const struct jm_report *r, struct jm_activity **out,
+                                struct jm_error *err);
+JM_API void jm_activity_free(struct jm_activity *a);
+
+/*
+ * A break point in plain words, in `lang`: a short headline ("Consideration loses 62%") and the
+ * whole sentence ("Consideration loses 62% of the accounts that reach it (120 of 194).").
+ */
+JM_API jm_status jm_break_headline(const struct jm_report *r, const struct jm_break_point *b,
+                                   enum jm_lang lang, struct jm_strbuf *sb);
+JM_API jm_status jm_break_text(const struct jm_report *r, const struct jm_break_point *b,
+                               enum jm_lang lang, struct jm_strbuf *sb);
 
 /* The report as one JSON document (labels in `lang`). */
 JM_API jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, struct jm_strbuf *sb);

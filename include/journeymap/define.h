@@ -194,7 +194,11 @@ struct jm_stage {
     struct jm_rule *revisit_when; /* or only when this rule occurs (`revisit: RULE`); NULL */
     struct jm_text_list lanes[JM_LANE__COUNT];
     bool has_emotion;
-    double emotion;              /* the authored emotion curve, -1 (very negative) .. 1 */
+    double emotion; /* the authored emotion curve, -1 (very negative) .. 1 */
+    /* The authored future state (`future:` lanes and emotion): what the stage should become. */
+    struct jm_text_list future[JM_LANE__COUNT];
+    bool has_future_emotion;
+    double future_emotion;
     struct jm_strlist dmu_roles; /* key roles in this stage */
     size_t n_kpis;
     struct jm_kpi *kpis;

@@ -46,7 +46,7 @@ jm_status jm__analyze_idle(struct jm_report *r)
     memset(r->idle_by_stage, 0, (ns + 1) * sizeof(uint64_t));
     for (size_t u = 0; u < tl->n_units; u++) {
         uint16_t s = jm__current_stage(tl, u);
-        if (s == JM_NO_STAGE || !j->stages[s].active)
+        if (s == JM_NO_STAGE || !j->stages[s].active || !jm__unit_in(r, u))
             continue;
         int64_t since = tl->moves[tl->move_start[u + 1] - 1].time;
         int64_t last = tl->last_touch[u] > since ? tl->last_touch[u] : since;
@@ -111,7 +111,7 @@ static jm_status last_touch(const struct jm_report *r, size_t s, struct breaks *
     for (size_t u = 0; u < tl->n_units; u++) {
         int64_t t = jm__reached_at(tl, u, s);
         if (!jm__in_period(&r->opts, t) || jm__next_later(tl, u, s, t) != INT64_MAX ||
-            tl->last_event[u] == JM_NONE)
+            tl->last_event[u] == JM_NONE || !jm__unit_in(r, u))
             continue;
         droppers++;
         count[col->touchpoint[tl->last_event[u]]]++;
@@ -148,7 +148,7 @@ static jm_status missing_roles(const struct jm_report *r, size_t s, struct break
         uint64_t in[2] = {0, 0}, conv[2] = {0, 0};
         for (size_t u = 0; u < tl->n_units; u++) {
             int64_t t = tl->entered[u * ns + s];
-            if (!jm__in_period(&r->opts, t))
+            if (!jm__in_period(&r->opts, t) || !jm__unit_in(r, u))
                 continue;
             int has = (tl->roles[u * ns + s] >> bit) & 1;
             in[has]++;
@@ -209,7 +209,7 @@ jm_status jm__analyze_breaks(struct jm_report *r)
         rc = missing_roles(r, s, &b);
         uint64_t now = 0;
         for (size_t u = 0; u < tl->n_units; u++)
-            now += jm__current_stage(tl, u) == s;
+            now += jm__current_stage(tl, u) == s && jm__unit_in(r, u);
         if (!rc && now >= MIN_UNITS && r->idle_by_stage[s] * 10 >= now * 3)
             rc = add(&b,
                      (struct jm_break_point){.kind = JM_BREAK_STALL,

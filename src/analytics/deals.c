@@ -150,6 +150,8 @@ jm_status jm__analyze_deals(struct jm_report *r, const uint32_t *deal_group)
         bool open_period = r->opts.from == INT64_MIN && r->opts.to == INT64_MAX;
         if (!open_period && (t == INT64_MIN || !jm__in_period(&r->opts, t)))
             continue;
+        if (r->unit_in && !jm__unit_in(r, jm__record_unit(r->tl, JM_ENT_DEAL, d)))
+            continue;
         counted[d] = true;
         rc = count_deal(ds, &f, d, &r->groups[0], &cycles[0]);
         size_t g = deal_group ? deal_group[d] : 0;

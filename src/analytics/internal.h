@@ -23,6 +23,12 @@ static inline bool jm__in_period(const struct jm_analysis_options *o, int64_t t)
     return t != INT64_MAX && t >= o->from && t < o->to;
 }
 
+/* Whether unit u (JM_NONE: none) is in the report's population (the filter). */
+static inline bool jm__unit_in(const struct jm_report *r, size_t u)
+{
+    return u != JM_NONE && (!r->unit_in || r->unit_in[u]);
+}
+
 /* When unit u reached stage s (the funnel's meaning: its first pass when skips count, else its
  * first entry); INT64_MAX if never. */
 static inline int64_t jm__reached_at(const struct jm_timelines *tl, size_t u, size_t s)
@@ -37,6 +43,9 @@ int64_t jm__next_later(const struct jm_timelines *tl, size_t u, size_t stage, in
 uint16_t jm__current_stage(const struct jm_timelines *tl, size_t u);
 /* The unit a record belongs to at this journey's level, or JM_NONE. */
 uint32_t jm__record_unit(const struct jm_timelines *tl, enum jm_entity kind, size_t row);
+
+/* The unit of store event i, which lies in store account a's slice, or JM_NONE. */
+uint32_t jm__event_unit(const struct jm_timelines *tl, size_t a, size_t i);
 
 /* Parts of jm_analyze, in the order it calls them. */
 jm_status jm__analyze_kpis(struct jm_report *r);

@@ -33,7 +33,7 @@ static double nps_in_stage(const struct jm_report *r, size_t s)
             continue;
         uint32_t u = jm__record_unit(tl, JM_ENT_SURVEY, row);
         int64_t t = jm__record_time(ds, JM_ENT_SURVEY, row);
-        if (u == JM_NONE || !jm__in_period(&r->opts, t) || jm_timelines_stage_at(tl, u, t) != s)
+        if (!jm__unit_in(r, u) || !jm__in_period(&r->opts, t) || jm_timelines_stage_at(tl, u, t) != s)
             continue;
         const struct jm_value *v = jm_dataset_value(ds, JM_ENT_SURVEY, row, fs);
         double score = v->kind == JM_V_INT ? (double)v->i : v->r;
@@ -52,7 +52,7 @@ static double win_rate_of_reached(const struct jm_report *r, size_t s)
     uint64_t won = 0, lost = 0;
     for (size_t d = 0; d < jm_dataset_rows(ds, JM_ENT_DEAL); d++) {
         uint32_t u = jm__record_unit(tl, JM_ENT_DEAL, d);
-        if (u == JM_NONE || !reached(r, u, s))
+        if (!jm__unit_in(r, u) || !reached(r, u, s))
             continue;
         const struct jm_value *v = jm_dataset_value(ds, JM_ENT_DEAL, d, fs);
         won += v->kind == JM_V_TEXT && strcmp(v->s, "won") == 0;
@@ -76,7 +76,7 @@ static double dmu_coverage(const struct jm_report *r, size_t s)
     double sum = 0;
     uint64_t n = 0;
     for (size_t u = 0; u < tl->n_units; u++) {
-        if (!jm__in_period(&r->opts, tl->entered[u * tl->n_stages + s]))
+        if (!jm__in_period(&r->opts, tl->entered[u * tl->n_stages + s]) || !jm__unit_in(r, u))
             continue;
         sum += (double)__builtin_popcount(tl->roles[u * tl->n_stages + s] & want) /
                (double)__builtin_popcount(want);
@@ -102,7 +102,7 @@ static double nrr(const struct jm_report *r, size_t s)
         uint32_t a = tl->level == JM_LEVEL_ACCOUNT
                          ? tl->unit_row[u]
                          : ds->tables[JM_ENT_CONTACT].account[tl->unit_row[u]];
-        if (a != JM_NONE && reached(r, u, s))
+        if (a != JM_NONE && reached(r, u, s) && jm__unit_in(r, u))
             in[a] = 1;
     }
     for (size_t a = 0; a < na; a++) {
@@ -145,8 +145,13 @@ static uint64_t touchpoint_events(const struct jm_report *r, const char *tp)
     const struct jm_store_columns *col = jm_store_columns(st);
     int64_t id = jm_store_lookup(st, JM_STORE_TOUCHPOINT, tp, strlen(tp));
     uint64_t n = 0;
-    for (size_t i = 0; id > 0 && i < col->n; i++)
-        n += col->touchpoint[i] == (uint16_t)id && jm__in_period(&r->opts, col->time_us[i]);
+    for (size_t a = 0; id > 0 && a <= col->n_accounts; a++) {
+        size_t b, e;
+        jm_store_account_slice(st, a, &b, &e);
+        for (size_t i = b; i < e; i++)
+            n += col->touchpoint[i] == (uint16_t)id && jm__in_period(&r->opts, col->time_us[i]) &&
+                 (!r->unit_in || jm__unit_in(r, jm__event_unit(r->tl, a, i)));
+    }
     return n;
 }
 
@@ -220,7 +225,7 @@ jm_status jm__analyze_kpis(struct jm_report *r)
         for (size_t b = 0; b < nr; b++) {
             uint64_t in = 0, with = 0;
             for (size_t u = 0; u < tl->n_units; u++) {
-                if (!jm__in_period(&r->opts, tl->entered[u * ns + s]))
+                if (!jm__in_period(&r->opts, tl->entered[u * ns + s]) || !jm__unit_in(r, u))
                     continue;
                 in++;
                 with += (tl->roles[u * ns + s] >> b) & 1u;

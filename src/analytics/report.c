@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analytics/internal.h"
 
@@ -199,6 +200,8 @@ static jm_status run_pass(struct pass *p)
     if (!p->in_stage || !p->to_goal)
         return JM_ENOMEM;
     for (size_t u = 0; u < tl->n_units; u++) {
+        if (!jm__unit_in(r, u))
+            continue;
         size_t gs[2] = {0, p->group_of ? p->group_of[u] : 0};
         for (size_t k = 0; k < (gs[1] ? 2u : 1u); k++) {
             r->groups[gs[k]].units++;
@@ -295,18 +298,69 @@ static jm_status make_groups(struct jm_report *r, struct jm_breakdown *ub, struc
     return JM_OK;
 }
 
+/* The label `want` among the breakdown's, exactly, else ignoring case; n_groups if absent. */
+static size_t find_label(const struct jm_breakdown *b, const char *want)
+{
+    for (size_t g = 0; g < b->n_groups; g++)
+        if (strcmp(b->labels[g], want) == 0)
+            return g;
+    for (size_t g = 0; g < b->n_groups; g++)
+        if (strcasecmp(b->labels[g], want) == 0)
+            return g;
+    return b->n_groups;
+}
+
+/* The error for a filter value no unit has, naming some values that exist. */
+static jm_status no_such_label(const struct jm_report *r, const struct jm_breakdown *b,
+                               struct jm_error *err)
+{
+    struct jm_strbuf sb;
+    jm_strbuf_init(&sb, 0);
+    for (size_t g = 0; g < b->n_groups && g < 12; g++)
+        jm_strbuf_addf(&sb, "%s\"%s\"", g ? ", " : "", b->labels[g]);
+    jm_status rc = jm_error_set(err, JM_EINVAL, "no %s has %s = \"%s\"; values there: %s%s",
+                                r->tl->level == JM_LEVEL_ACCOUNT ? "account" : "contact",
+                                r->opts.filter_by, r->opts.filter_value,
+                                sb.len ? sb.buf : "(none)", b->n_groups > 12 ? ", ..." : "");
+    jm_strbuf_release(&sb);
+    return rc;
+}
+
+/* Narrows the population to the units whose filter_by label is filter_value, and to units_in. */
+static jm_status filter_units(struct jm_report *r, struct jm_error *err)
+{
+    size_t nu = r->tl->n_units;
+    uint8_t *in = jm_arena_alloc(&r->arena, nu + 1);
+    if (!in)
+        return jm_error_set(err, JM_ENOMEM, "out of memory");
+    for (size_t u = 0; u < nu; u++)
+        in[u] = !r->opts.units_in || r->opts.units_in[u];
+    r->unit_in = in;
+    if (!r->opts.filter_by)
+        return JM_OK;
+    struct jm_breakdown b = {0};
+    jm_status rc = jm_breakdown_units(r->tl, r->opts.filter_by, &b, err);
+    size_t want = rc ? 0 : find_label(&b, r->opts.filter_value ? r->opts.filter_value : "");
+    if (!rc && want == b.n_groups)
+        rc = no_such_label(r, &b, err);
+    for (size_t u = 0; !rc && u < nu; u++)
+        in[u] &= b.group_of[u] == want;
+    jm_breakdown_release(&b);
+    return rc;
+}
+
 static jm_status analyze(struct jm_report *r, struct jm_error *err)
 {
     struct jm_breakdown ub = {0}, db = {0};
     uint32_t *unit_group = NULL, *deal_group = NULL;
-    jm_status rc = JM_OK;
-    if (r->opts.by) {
+    jm_status rc = r->opts.filter_by || r->opts.units_in ? filter_units(r, err) : JM_OK;
+    if (!rc && r->opts.by) {
         rc = jm_breakdown_units(r->tl, r->opts.by, &ub, err);
         if (!rc && deal_path(r->opts.by))
             rc = jm_breakdown_deals(r->tl->ds, r->opts.by, &db, err);
         if (!rc && make_groups(r, &ub, &db, &unit_group, &deal_group))
             rc = jm_error_set(err, JM_ENOMEM, "out of memory");
-    } else if (alloc_groups(r, NULL, 0)) {
+    } else if (!rc && alloc_groups(r, NULL, 0)) {
         rc = jm_error_set(err, JM_ENOMEM, "out of memory");
     }
     struct pass p = {.r = r, .group_of = unit_group};

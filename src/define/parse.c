@@ -266,7 +266,7 @@ jm_status jm__def_stage_index(struct jm_defparse *p, const struct jm_ynode *n, c
 
 static const char *const stage_keys[] = {"key",     "name",    "owner",     "active",
                                          "revisit", "emotion", "dmu_roles", "entry",
-                                         "lanes",   "kpis",    NULL};
+                                         "lanes",   "kpis",    "future",    NULL};
 
 /* First pass: every stage's key, so rules and the goal may name any stage. */
 static jm_status stage_keys_pass(struct jm_defparse *p, const struct jm_ynode *list)
@@ -297,17 +297,26 @@ static jm_status stage_keys_pass(struct jm_defparse *p, const struct jm_ynode *l
     return rc;
 }
 
-static jm_status stage_lanes(struct jm_defparse *p, const struct jm_ynode *n, struct jm_stage *st)
+/* `lanes:` (what = "lanes") or `future:` (lanes and an emotion) into `lanes`. */
+static jm_status stage_lanes(struct jm_defparse *p, const struct jm_ynode *n, const char *what,
+                             struct jm_text_list *lanes, struct jm_stage *st)
 {
-    const char *keys[JM_LANE__COUNT + 1];
+    bool future = strcmp(what, "future") == 0;
+    const char *keys[JM_LANE__COUNT + 2];
     for (size_t i = 0; i < JM_LANE__COUNT; i++)
         keys[i] = jm_lane_key((enum jm_lane)i);
-    keys[JM_LANE__COUNT] = NULL;
-    jm_status rc = jm__def_map(p, n, "lanes", keys);
+    keys[JM_LANE__COUNT] = future ? "emotion" : NULL;
+    keys[JM_LANE__COUNT + 1] = NULL;
+    jm_status rc = jm__def_map(p, n, what, keys);
     for (size_t i = 0; !rc && i < JM_LANE__COUNT; i++) {
         const struct jm_ynode *v = jm__def_get(n, keys[i]);
         if (v)
-            rc = jm__def_text_list(p, v, keys[i], &st->lanes[i]);
+            rc = jm__def_text_list(p, v, keys[i], &lanes[i]);
+    }
+    const struct jm_ynode *e = future ? jm__def_get(n, "emotion") : NULL;
+    if (!rc && e) {
+        rc = jm__def_number(p, e, "emotion", -1, 1, &st->future_emotion);
+        st->has_future_emotion = !rc;
     }
     return rc;
 }
@@ -359,7 +368,9 @@ static jm_status stage_body(struct jm_defparse *p, const struct jm_ynode *n, str
     if (!rc && (x = jm__def_get(n, "dmu_roles")))
         rc = stage_roles(p, x, st);
     if (!rc && (x = jm__def_get(n, "lanes")))
-        rc = stage_lanes(p, x, st);
+        rc = stage_lanes(p, x, "lanes", st->lanes, st);
+    if (!rc && (x = jm__def_get(n, "future")))
+        rc = stage_lanes(p, x, "future", st->future, st);
     if (!rc && (x = jm__def_get(n, "kpis")))
         rc = stage_kpis(p, x, st);
     if (rc)

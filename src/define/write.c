@@ -410,6 +410,18 @@ static void put_stage(struct writer *w, size_t i)
         put(w, "    lanes:\n");
     for (size_t l = 0; l < JM_LANE__COUNT; l++)
         put_text_list(w, 6, jm_lane_key((enum jm_lane)l), &st->lanes[l]);
+    bool future = st->has_future_emotion;
+    for (size_t l = 0; l < JM_LANE__COUNT; l++)
+        future |= st->future[l].n > 0;
+    if (future)
+        put(w, "    future:\n");
+    if (st->has_future_emotion) {
+        put(w, "      emotion: ");
+        put_num(w, st->future_emotion);
+        put(w, "\n");
+    }
+    for (size_t l = 0; l < JM_LANE__COUNT; l++)
+        put_text_list(w, 6, jm_lane_key((enum jm_lane)l), &st->future[l]);
     if (st->n_kpis)
         put(w, "    kpis:\n");
     for (size_t k = 0; k < st->n_kpis; k++) {

@@ -171,7 +171,7 @@ static void run(struct fixture *f, const struct jm_analysis_options *o)
     jm_timelines_free(f->tl);
     f->r = NULL;
     f->tl = NULL;
-    struct jm_analysis_options all = {INT64_MIN, INT64_MAX, NULL, 0};
+    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
     if (jm_journey_run(f->ds, f->j, &f->tl, &err) || jm_analyze(f->tl, o ? o : &all, &f->r, &err))
         fail_msg("%s", err.msg);
 }
@@ -316,7 +316,7 @@ static void conversion_window_and_period(void **state)
     run(f, NULL);
     assert_int_equal(f->r->groups[0].stages[0].converted, 3);
     f->j->settings.conversion_window_days = 0;
-    struct jm_analysis_options o = {d(4), d(16), NULL, 0};
+    struct jm_analysis_options o = {.from = d(4), .to = d(16)};
     run(f, &o);
     const struct jm_stage_result *s = f->r->groups[0].stages;
     assert_int_equal(s[0].reached, 1);          /* B passed it on day 15 */
@@ -367,7 +367,7 @@ static void deals_and_dmu_roles(void **state)
 static void breakdown_by_account_field_and_deal_product(void **state)
 {
     struct fixture *f = *state;
-    struct jm_analysis_options o = {INT64_MIN, INT64_MAX, "industry", 0};
+    struct jm_analysis_options o = {.from = INT64_MIN, .to = INT64_MAX, .by = "industry"};
     run(f, &o);
     assert_int_equal(f->r->n_groups, 4); /* (all), (missing), health, retail */
     assert_string_equal(f->r->groups[1].label, "(missing)");
@@ -390,6 +390,42 @@ static void breakdown_by_account_field_and_deal_product(void **state)
     assert_non_null(strstr(err.msg, "cannot break down by 'no.such'"));
 }
 
+/* A segment is the breakdown group of the same label, with deals, KPIs and idle units narrowed
+ * to it; a value no unit has is an error naming those that exist. */
+static void a_segment_filter_matches_its_breakdown_group(void **state)
+{
+    struct fixture *f = *state;
+    struct jm_analysis_options o = {.from = INT64_MIN, .to = INT64_MAX, .by = "industry"};
+    run(f, &o);
+    struct jm_group_result want = f->r->groups[3]; /* retail */
+    uint64_t reached[4], converted[4];
+    for (size_t s = 0; s < 4; s++) {
+        reached[s] = want.stages[s].reached;
+        converted[s] = want.stages[s].converted;
+    }
+    o.by = NULL;
+    o.filter_by = "industry";
+    o.filter_value = "Retail"; /* the data says "retail": matched ignoring case */
+    run(f, &o);
+    const struct jm_group_result *got = &f->r->groups[0];
+    assert_int_equal(got->units, want.units);
+    assert_int_equal(got->deals, want.deals);
+    assert_int_equal(got->won, want.won);
+    for (size_t s = 0; s < 4; s++) {
+        assert_int_equal(got->stages[s].reached, reached[s]);
+        assert_int_equal(got->stages[s].converted, converted[s]);
+    }
+    for (size_t i = 0; i < f->r->n_idle; i++)
+        assert_true(f->r->unit_in[f->r->idle[i].unit]);
+    o.filter_value = "mining";
+    struct jm_error err;
+    jm_error_clear(&err);
+    struct jm_report *r = NULL;
+    assert_int_equal(jm_analyze(f->tl, &o, &r, &err), JM_EINVAL);
+    assert_non_null(strstr(err.msg, "no account has industry = \"mining\""));
+    assert_non_null(strstr(err.msg, "\"health\", \"retail\""));
+}
+
 static void report_json_is_valid_shape(void **state)
 {
     struct fixture *f = *state;
@@ -404,7 +440,7 @@ static void report_json_is_valid_shape(void **state)
 static void every_allocation_can_fail(void **state)
 {
     struct fixture *f = *state;
-    struct jm_analysis_options o = {INT64_MIN, INT64_MAX, "industry", 0};
+    struct jm_analysis_options o = {.from = INT64_MIN, .to = INT64_MAX, .by = "industry"};
     unsigned long n;
     for (n = 1; n < 100000; n++) {
         struct jm_error err;
@@ -438,6 +474,7 @@ int main(void)
         cmocka_unit_test(contact_level_units),
         cmocka_unit_test(deals_and_dmu_roles),
         cmocka_unit_test(breakdown_by_account_field_and_deal_product),
+        cmocka_unit_test(a_segment_filter_matches_its_breakdown_group),
         cmocka_unit_test(report_json_is_valid_shape),
         cmocka_unit_test(every_allocation_can_fail),
     };

@@ -1,0 +1,347 @@
+/*
+ * The journey map (DESIGN.md §3): one model of stages x lanes that joins the definition's text
+ * with the measured journey, built once per (journey, view, language, period, filter) and read
+ * by every renderer, the API and the web app. Renderers draw it; none of them computes or
+ * translates anything: every label they show, the UI's own headings included, is in the model,
+ * already in the chosen language, and every number is already measured.
+ *
+ *   map
+ *    |- ui[]          the headings and phrases renderers print ("Break points", "days"...)
+ *    |- lanes[]       the rows this view shows, in order (text lanes, touchpoints, channels,
+ *    |                the emotion curve, KPIs, DMU coverage)
+ *    |- stages[]      the columns: owner, funnel numbers, emotion, touchpoints, channels, KPIs,
+ *    |                DMU coverage, and a cell of text per text lane (current and future state)
+ *    |- flows[]       the Sankey: entries, forward moves, skips, backward moves, drop-offs
+ *    |- breaks[]      break points in plain words, most severe first
+ *    |- idle[]        stalled and silent units, longest first
+ *    `- personas[]    persona cards
+ *
+ * Its JSON form (jm_map_json) is documented in docs/map.md.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef JM_MAP_H
+#define JM_MAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analytics.h"
+#include "define.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Team views: which lanes and panels a map shows and which stages it puts forward. */
+enum jm_map_view {
+    JM_VIEW_FULL,
+    JM_VIEW_MARKETING, /* content and channel needs */
+    JM_VIEW_SALES,     /* objections, decision criteria, the handoff */
+    JM_VIEW_PRODUCT,   /* friction points, priority features */
+    JM_VIEW_CS,        /* customer success: onboarding, expansion, churn */
+    JM_VIEW__COUNT
+};
+/* "full", "marketing", "sales", "product", "cs" (also "customer_success"). */
+JM_API bool jm_map_view_parse(const char *s, enum jm_map_view *out);
+JM_API const char *jm_map_view_key(enum jm_map_view v);
+
+/* Which state of the journey the text lanes show. */
+enum jm_map_state {
+    JM_STATE_CURRENT, /* the definition's lanes */
+    JM_STATE_FUTURE,  /* the authored future state (current text where none is authored) */
+    JM_STATE_BOTH     /* current beside future */
+};
+JM_API bool jm_map_state_parse(const char *s, enum jm_map_state *out);
+
+/* The headings and phrases of a map, in the map's language. */
+enum jm_map_ui {
+    JM_UI_TITLE_SUFFIX, /* "journey map" */
+    JM_UI_VIEW,         /* the view's name: "Full map", "Marketing view"... */
+    JM_UI_PERIOD,       /* "Period" */
+    JM_UI_ALL_TIME,     /* "all time" */
+    JM_UI_AS_OF,        /* "Data as of" */
+    JM_UI_UNITS,        /* "accounts" / "contacts" */
+    JM_UI_FILTER,       /* "Segment" */
+    JM_UI_STAGE,        /* "Stage" */
+    JM_UI_OWNER,        /* "Owner" */
+    JM_UI_REACHED,      /* "reached" */
+    JM_UI_CONVERTED,    /* "converted" */
+    JM_UI_RATE,         /* "conversion" */
+    JM_UI_MEDIAN_DAYS,  /* "median days in stage" */
+    JM_UI_DAYS,         /* "days" */
+    JM_UI_DROPPED,      /* "dropped" */
+    JM_UI_SKIPPED,      /* "skipped" */
+    JM_UI_NOW_IN,       /* "in stage now" */
+    JM_UI_FUNNEL,       /* "Funnel" */
+    JM_UI_FLOWS,        /* "Flows between stages" */
+    JM_UI_FORWARD,      /* "forward" */
+    JM_UI_SKIP,         /* "skip" */
+    JM_UI_BACK,         /* "back" */
+    JM_UI_START,        /* "(start)" */
+    JM_UI_DROP_OFF,     /* "dropped out" */
+    JM_UI_BREAKS,       /* "Break points" */
+    JM_UI_NO_BREAKS,    /* "No break points stand out." */
+    JM_UI_IDLE,         /* "Stalled and silent" */
+    JM_UI_STALLED,      /* "stalled" */
+    JM_UI_SILENT,       /* "silent" */
+    JM_UI_DAYS_IN,      /* "days in stage" */
+    JM_UI_DAYS_SILENT,  /* "days silent" */
+    JM_UI_LAST_TOUCH,   /* "last touch" */
+    JM_UI_NO_IDLE,      /* "No stalled or silent accounts." */
+    JM_UI_PERSONAS,     /* "Personas" */
+    JM_UI_TARGET,       /* "target" */
+    JM_UI_MET,          /* "met" */
+    JM_UI_NEAR,         /* "near target" */
+    JM_UI_MISSED,       /* "missed" */
+    JM_UI_NO_DATA,      /* "no data" */
+    JM_UI_MEASURED,     /* "measured" (emotion from surveys and sentiment) */
+    JM_UI_AUTHORED,     /* "authored" (emotion from the definition) */
+    JM_UI_PEAK,         /* "peak" */
+    JM_UI_VALLEY,       /* "valley" */
+    JM_UI_SURVEYS,      /* "surveys" */
+    JM_UI_EVENTS,       /* "events" */
+    JM_UI_CURRENT,      /* "Today" */
+    JM_UI_FUTURE,       /* "Future" */
+    JM_UI_HANDOFF,      /* "handoff" */
+    JM_UI_KEY_ROLE,     /* "key role" */
+    JM_UI_GENERATED,    /* "Made with journeymap" */
+    JM_UI__COUNT
+};
+
+/* The kinds of rows a map shows. */
+enum jm_map_lane_kind {
+    JM_MAP_LANE_TEXT,        /* one of the definition's lanes (`lane`) */
+    JM_MAP_LANE_TOUCHPOINTS, /* the stage's touchpoints, with channel, owner and event count */
+    JM_MAP_LANE_CHANNELS,    /* share of the stage's events by channel group */
+    JM_MAP_LANE_EMOTION,     /* the emotion curve */
+    JM_MAP_LANE_KPIS,        /* KPIs measured against their targets */
+    JM_MAP_LANE_DMU          /* buying-committee roles engaged */
+};
+
+struct jm_map_lane {
+    enum jm_map_lane_kind kind;
+    enum jm_lane lane; /* JM_MAP_LANE_TEXT only */
+    const char *key;   /* "pain_points", "touchpoints", "emotion"... */
+    const char *name;  /* heading in this view ("Objections" for pain points in sales) */
+};
+
+/* A text lane's cell: the definition's lines, the authored future state, annotations. */
+struct jm_map_cell {
+    size_t n;
+    const char **items;
+    size_t n_future;
+    const char **future;
+    size_t n_notes; /* annotations (pain points, opportunities, notes) added to the map */
+    const char **notes;
+};
+
+struct jm_map_touchpoint {
+    const char *key, *name;
+    const char *channel; /* "" when the catalog gives none */
+    const char *owner;   /* team, "" when none */
+    uint64_t events;     /* events of it while units were in this stage, in the period */
+    double share;        /* of the stage's events (0..1; 0 when the stage has none) */
+};
+
+struct jm_map_share {
+    const char *label; /* channel group */
+    uint64_t events;
+    double share; /* of the stage's events */
+};
+
+enum jm_map_status { JM_STATUS_MET, JM_STATUS_NEAR, JM_STATUS_MISSED, JM_STATUS_NO_DATA };
+
+struct jm_map_kpi {
+    const char *name;   /* the KPI's label or its metric's name */
+    const char *metric; /* jm_kpi_key */
+    const char *touchpoint; /* touchpoint KPIs: its name; NULL for stage KPIs */
+    double measured;        /* NAN: no data */
+    double target;
+    bool higher_is_better;
+    bool percent;                  /* rates and shares: print measured and target as % */
+    enum jm_map_status status;     /* met; near (within 10% of the target); missed; no data */
+    const char *measured_text;     /* formatted, e.g. "42.5%", "12.3 days", "—" */
+    const char *target_text;
+};
+
+struct jm_map_role {
+    const char *key, *name;
+    bool key_role;   /* one of the stage's key roles */
+    double coverage; /* share of the stage's units with the role engaged there (0..1) */
+};
+
+struct jm_map_stage {
+    const char *key, *name;
+    const char *owner, *owner_name; /* team key and its name; "" when none */
+    bool in_view;   /* owned by the view's team (every stage in the full view) */
+    bool active;    /* units wait here (stalls are looked for) */
+    bool handoff;   /* the owner changes after this stage */
+    /* funnel, in the period */
+    uint64_t reached, converted, dropped, skipped, entered;
+    uint64_t now_in, idle; /* units in the stage at the end of the data; of them stalled/silent */
+    double rate;           /* converted / reached; NAN when none reached */
+    struct jm_dist in_stage;
+    /* emotion: -1 (very negative) .. 1; measured from surveys and sentiment where there is
+     * data, else the definition's authored curve, else NAN */
+    double emotion;
+    bool emotion_measured;
+    double future_emotion; /* authored future state; NAN when none */
+    int emotion_mark;      /* +1 peak, -1 valley, 0 neither */
+    uint64_t n_surveys, n_sentiment;
+    double nps;       /* NPS of surveys answered in the stage; NAN when none */
+    double sentiment; /* mean event sentiment in the stage (-1..1); NAN when none */
+    uint64_t events;  /* events while units were in the stage */
+    size_t n_touchpoints;
+    struct jm_map_touchpoint *touchpoints; /* catalog ones first (by events), then the rest */
+    size_t n_channels;
+    struct jm_map_share *channels; /* largest first */
+    size_t n_kpis;
+    struct jm_map_kpi *kpis;
+    size_t n_roles;
+    struct jm_map_role *roles; /* the journey's DMU roles; key roles first */
+    struct jm_map_cell cells[JM_LANE__COUNT];
+};
+
+enum jm_map_flow_kind {
+    JM_FLOW_ENTER,   /* from the start into a stage */
+    JM_FLOW_FORWARD, /* to the next stage */
+    JM_FLOW_SKIP,    /* forward past one or more stages */
+    JM_FLOW_BACK,    /* to an earlier stage */
+    JM_FLOW_DROP     /* reached the stage and went no further */
+};
+
+/* One band of the Sankey: `from` and `to` are stage indexes; JM_NONE for the start (ENTER) and
+ * for the drop-off sink (DROP). */
+struct jm_map_flow {
+    enum jm_map_flow_kind kind;
+    uint32_t from, to;
+    uint64_t count; /* moves (ENTER..BACK) or units (DROP) in the period */
+};
+
+struct jm_map_break {
+    const char *kind;     /* "drop", "kpi", "last_touch", "dmu", "stall" */
+    uint32_t stage;       /* stage index, JM_NONE when none */
+    double severity;      /* 0..1-ish, for ranking and for the callout's weight */
+    const char *headline; /* short: "Consideration loses 62%" */
+    const char *text;     /* the whole sentence in plain words */
+};
+
+struct jm_map_idle {
+    const char *id, *name; /* the unit's id and display name (account or contact name) */
+    uint32_t stage;
+    bool silent; /* else stalled */
+    double days_in_stage, days_silent;
+    const char *last_touch;      /* date, "" when none */
+    const char *last_touchpoint; /* name, "" when none */
+};
+
+/* A persona card: a title, a subtitle and sections of bullet lines. */
+struct jm_map_section {
+    const char *title;
+    size_t n;
+    const char **items;
+};
+struct jm_map_persona {
+    const char *key, *name;
+    const char *kind;     /* "company" / "person" */
+    const char *subtitle; /* "Software · 200-1000 · Vietnam" or the DMU role's name */
+    const char *description;
+    bool matches_filter; /* the persona the map is filtered to */
+    size_t n_sections;
+    struct jm_map_section *sections;
+};
+
+/* What the map shows besides the stage lanes. */
+struct jm_map_panels {
+    bool funnel, flows, breaks, idle, personas;
+};
+
+struct jm_map_options {
+    enum jm_lang lang;
+    enum jm_map_view view;
+    enum jm_map_state state;
+    int64_t from, to;    /* period [from, to); INT64_MIN / INT64_MAX: the definition's */
+    const char *segment; /* "PATH=VALUE" (a breakdown path, jm_breakdown_units), or NULL */
+    const char *persona; /* persona key (filters to units labelled with it), or NULL */
+    const char *title;   /* the company or workspace name for the heading, or NULL */
+    size_t max_listed;   /* stalled / silent units listed (0: 12) */
+    size_t max_breaks;   /* break points (0: 8) */
+};
+
+struct jm_map {
+    enum jm_lang lang;
+    const char *lang_code;
+    enum jm_map_view view;
+    const char *view_key;
+    enum jm_map_state state;
+    const char *title;       /* "Acme Analytics — B2B journey" */
+    const char *journey_key; /* the definition's key */
+    const char *journey_name;
+    const char *level; /* "account" / "contact" */
+    const char *period_text; /* "2025-01-01 – 2025-12-31" or the "all time" phrase */
+    int64_t from, to, as_of;
+    const char *as_of_text;
+    const char *filter_text; /* "industry = Software" or NULL */
+    uint64_t units;          /* units in the (filtered) population */
+    const char *ui[JM_UI__COUNT];
+    struct jm_map_panels panels;
+    size_t n_lanes;
+    struct jm_map_lane *lanes;
+    size_t n_stages;
+    struct jm_map_stage *stages;
+    size_t n_flows;
+    struct jm_map_flow *flows;
+    size_t n_breaks;
+    struct jm_map_break *breaks;
+    size_t n_idle;
+    uint64_t n_stalled, n_silent; /* all, beyond the listed ones */
+    struct jm_map_idle *idle;
+    size_t n_personas;
+    struct jm_map_persona *personas;
+    struct jm_arena arena; /* owns everything above */
+};
+
+/*
+ * Builds the map of `j` over `ds` (jm_journey_run and jm_analyze inside). Errors: an unknown
+ * segment path or persona, a segment without '=' (JM_EINVAL, message says which), JM_ENOMEM.
+ */
+JM_API jm_status jm_map_build(const struct jm_dataset *ds, const struct jm_journey *j,
+                              const struct jm_map_options *opts, struct jm_map **out,
+                              struct jm_error *err);
+JM_API void jm_map_free(struct jm_map *m);
+
+/* The model as one JSON document (docs/map.md). */
+JM_API jm_status jm_map_json(const struct jm_map *m, struct jm_strbuf *sb);
+
+/* ---------------------------------------------------------------- renderers */
+
+enum jm_map_format {
+    JM_FORMAT_HTML, /* one self-contained page: no external requests, prints well */
+    JM_FORMAT_SVG,  /* standalone SVG, no script */
+    JM_FORMAT_PNG,  /* the SVG rasterised (librsvg + cairo) */
+    JM_FORMAT_PDF,  /* the SVG on A3 landscape or A4 pages */
+    JM_FORMAT_JSON, /* jm_map_json */
+    JM_FORMAT_CSV   /* the tables, formula injection escaped */
+};
+/* "html", "svg", "png", "pdf", "json", "csv"; and the format a file name's extension implies. */
+JM_API bool jm_map_format_parse(const char *s, enum jm_map_format *out);
+JM_API bool jm_map_format_of_path(const char *path, enum jm_map_format *out);
+
+enum jm_paper { JM_PAPER_A3, JM_PAPER_A4 };
+
+struct jm_render_options {
+    enum jm_paper paper; /* PDF: A3 landscape (default) or A4 landscape pages */
+    double scale;        /* PNG: pixels per SVG unit (0: 2) */
+};
+
+/* Renders `m` as `format`, appending to `out` (bytes; binary for PNG and PDF). */
+JM_API jm_status jm_map_render(const struct jm_map *m, enum jm_map_format format,
+                               const struct jm_render_options *opts, struct jm_strbuf *out,
+                               struct jm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* JM_MAP_H */
