@@ -311,6 +311,9 @@ JM_API jm_status jm_map_build(const struct jm_dataset *ds, const struct jm_journ
                               const struct jm_map_options *opts, struct jm_map **out,
                               struct jm_error *err);
 JM_API void jm_map_free(struct jm_map *m);
+/* The store options a map of `j` with `opts` needs (the journey's, the segment's, sentiment). */
+JM_API void jm_map_store_options(const struct jm_journey *j, const struct jm_map_options *opts,
+                                 struct jm_store_options *so);
 
 /* The model as one JSON document (docs/map.md). */
 JM_API jm_status jm_map_json(const struct jm_map *m, struct jm_strbuf *sb);

@@ -132,8 +132,7 @@ static void count_surveys(const struct jm_report *r, struct jm_activity *act, do
     }
 }
 
-jm_status jm_activity_of(const struct jm_report *r, struct jm_activity **out,
-                         struct jm_error *err)
+jm_status jm_activity_of(const struct jm_report *r, struct jm_activity **out, struct jm_error *err)
 {
     *out = NULL;
     const struct jm_store *st = jm_dataset_store(r->tl->ds);

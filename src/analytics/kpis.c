@@ -33,7 +33,8 @@ static double nps_in_stage(const struct jm_report *r, size_t s)
             continue;
         uint32_t u = jm__record_unit(tl, JM_ENT_SURVEY, row);
         int64_t t = jm__record_time(ds, JM_ENT_SURVEY, row);
-        if (!jm__unit_in(r, u) || !jm__in_period(&r->opts, t) || jm_timelines_stage_at(tl, u, t) != s)
+        if (!jm__unit_in(r, u) || !jm__in_period(&r->opts, t) ||
+            jm_timelines_stage_at(tl, u, t) != s)
             continue;
         const struct jm_value *v = jm_dataset_value(ds, JM_ENT_SURVEY, row, fs);
         double score = v->kind == JM_V_INT ? (double)v->i : v->r;

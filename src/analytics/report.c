@@ -320,8 +320,8 @@ static jm_status no_such_label(const struct jm_report *r, const struct jm_breakd
         jm_strbuf_addf(&sb, "%s\"%s\"", g ? ", " : "", b->labels[g]);
     jm_status rc = jm_error_set(err, JM_EINVAL, "no %s has %s = \"%s\"; values there: %s%s",
                                 r->tl->level == JM_LEVEL_ACCOUNT ? "account" : "contact",
-                                r->opts.filter_by, r->opts.filter_value,
-                                sb.len ? sb.buf : "(none)", b->n_groups > 12 ? ", ..." : "");
+                                r->opts.filter_by, r->opts.filter_value, sb.len ? sb.buf : "(none)",
+                                b->n_groups > 12 ? ", ..." : "");
     jm_strbuf_release(&sb);
     return rc;
 }

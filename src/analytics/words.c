@@ -15,8 +15,8 @@
 
 struct phrases {
     const char *accounts, *contacts;
-    const char *drop, *last_seen, *dmu, *kpi, *stall;          /* sentences */
-    const char *h_drop, *h_last, *h_dmu, *h_kpi, *h_stall;     /* headlines */
+    const char *drop, *last_seen, *dmu, *kpi, *stall;      /* sentences */
+    const char *h_drop, *h_last, *h_dmu, *h_kpi, *h_stall; /* headlines */
 };
 
 static const struct phrases EN = {

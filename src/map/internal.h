@@ -34,4 +34,29 @@ struct jm__view {
 };
 const struct jm__view *jm__map_view(enum jm_map_view v);
 
+/* A map under construction: the inputs, and a sticky out-of-memory flag the copy helpers set
+ * so the steps read straight through (jm_map_build checks it once at the end). */
+struct jm__builder {
+    struct jm_map *m;
+    const struct jm_journey *j;
+    enum jm_lang lang;
+    struct jm_timelines *tl;
+    struct jm_report *r;
+    struct jm_activity *act;
+    bool oom;
+};
+/* Copies into the map's arena ("" for NULL; "" and b->oom set when out of memory). */
+const char *jm__map_str(struct jm__builder *b, const char *s);
+const char *jm__map_text(struct jm__builder *b, const struct jm_text *t);
+const char *jm__map_printf(struct jm__builder *b, const char *fmt, ...) JM_PRINTF(2, 3);
+const char **jm__map_texts(struct jm__builder *b, const struct jm_text_list *l, size_t *n);
+/* n zeroed elements from the map's arena, or NULL (b->oom set). */
+void *jm__map_alloc(struct jm__builder *b, size_t n, size_t size);
+
+/* The stage columns (stages.c) and persona cards (personas.c). */
+void jm__map_stages(struct jm__builder *b, const struct jm_map_options *o);
+void jm__map_personas(struct jm__builder *b, const struct jm_map_options *o);
+/* in[u] = 1 for each unit persona `p` describes. */
+void jm__map_persona_mask(struct jm__builder *b, const struct jm_persona *p, uint8_t *in);
+
 #endif /* JM_MAP_INTERNAL_H */

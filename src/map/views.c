@@ -10,16 +10,34 @@
 
 #include "map/internal.h"
 
-#define TEXT(l)          {JM_MAP_LANE_TEXT, JM_LANE_##l, {NULL, NULL}}
-#define NAMED(l, en, vi) {JM_MAP_LANE_TEXT, JM_LANE_##l, {en, vi}}
-#define MEASURED(k)      {JM_MAP_LANE_##k, JM_LANE_THINKING, {NULL, NULL}}
-#define COUNT(a)         (sizeof(a) / sizeof((a)[0]))
+#define TEXT(l)                                                                                    \
+    {                                                                                              \
+        JM_MAP_LANE_TEXT, JM_LANE_##l,                                                             \
+        {                                                                                          \
+            NULL, NULL                                                                             \
+        }                                                                                          \
+    }
+#define NAMED(l, en, vi)                                                                           \
+    {                                                                                              \
+        JM_MAP_LANE_TEXT, JM_LANE_##l,                                                             \
+        {                                                                                          \
+            en, vi                                                                                 \
+        }                                                                                          \
+    }
+#define MEASURED(k)                                                                                \
+    {                                                                                              \
+        JM_MAP_LANE_##k, JM_LANE_THINKING,                                                         \
+        {                                                                                          \
+            NULL, NULL                                                                             \
+        }                                                                                          \
+    }
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct jm__view_lane full[] = {
-    TEXT(THINKING),      TEXT(GOALS),       TEXT(ACTIONS),       TEXT(QUESTIONS),
-    TEXT(INFORMATION),   MEASURED(TOUCHPOINTS), MEASURED(CHANNELS), MEASURED(EMOTION),
-    TEXT(EMOTIONS),      TEXT(PAIN_POINTS), TEXT(MOMENTS_OF_TRUTH), TEXT(OUR_GOALS),
-    TEXT(OUR_ACTIONS),   TEXT(OPPORTUNITIES), MEASURED(KPIS),    MEASURED(DMU),
+    TEXT(THINKING),    TEXT(GOALS),           TEXT(ACTIONS),          TEXT(QUESTIONS),
+    TEXT(INFORMATION), MEASURED(TOUCHPOINTS), MEASURED(CHANNELS),     MEASURED(EMOTION),
+    TEXT(EMOTIONS),    TEXT(PAIN_POINTS),     TEXT(MOMENTS_OF_TRUTH), TEXT(OUR_GOALS),
+    TEXT(OUR_ACTIONS), TEXT(OPPORTUNITIES),   MEASURED(KPIS),         MEASURED(DMU),
 };
 
 /* Marketing: what content and which channels each stage needs. */
@@ -82,17 +100,36 @@ static const char *const product_teams[] = {"product", NULL};
 static const char *const cs_teams[] = {"customer_success", "cs", "support", NULL};
 
 static const struct jm__view views[JM_VIEW__COUNT] = {
-    [JM_VIEW_FULL] = {"full", {"Full map", "Toàn bộ bản đồ"}, NULL,
-                      {true, true, true, true, true}, COUNT(full), full},
-    [JM_VIEW_MARKETING] = {"marketing", {"Marketing view", "Góc nhìn tiếp thị"},
-                           marketing_teams, {true, true, true, false, true},
-                           COUNT(marketing), marketing},
-    [JM_VIEW_SALES] = {"sales", {"Sales view", "Góc nhìn bán hàng"}, sales_teams,
-                       {true, true, true, true, true}, COUNT(sales), sales},
-    [JM_VIEW_PRODUCT] = {"product", {"Product view", "Góc nhìn sản phẩm"}, product_teams,
-                         {false, true, true, false, true}, COUNT(product), product},
-    [JM_VIEW_CS] = {"cs", {"Customer success view", "Góc nhìn chăm sóc khách hàng"}, cs_teams,
-                    {true, true, true, true, false}, COUNT(cs), cs},
+    [JM_VIEW_FULL] = {"full",
+                      {"Full map", "Toàn bộ bản đồ"},
+                      NULL,
+                      {true, true, true, true, true},
+                      COUNT(full),
+                      full},
+    [JM_VIEW_MARKETING] = {"marketing",
+                           {"Marketing view", "Góc nhìn tiếp thị"},
+                           marketing_teams,
+                           {true, true, true, false, true},
+                           COUNT(marketing),
+                           marketing},
+    [JM_VIEW_SALES] = {"sales",
+                       {"Sales view", "Góc nhìn bán hàng"},
+                       sales_teams,
+                       {true, true, true, true, true},
+                       COUNT(sales),
+                       sales},
+    [JM_VIEW_PRODUCT] = {"product",
+                         {"Product view", "Góc nhìn sản phẩm"},
+                         product_teams,
+                         {false, true, true, false, true},
+                         COUNT(product),
+                         product},
+    [JM_VIEW_CS] = {"cs",
+                    {"Customer success view", "Góc nhìn chăm sóc khách hàng"},
+                    cs_teams,
+                    {true, true, true, true, false},
+                    COUNT(cs),
+                    cs},
 };
 
 const struct jm__view *jm__map_view(enum jm_map_view v)

@@ -1,0 +1,342 @@
+/*
+ * The map model on a workspace small enough to compute by hand: funnel and flows, what happened
+ * in each stage (events by touchpoint, sentiment, surveys put on -1..1), the measured emotion
+ * curve falling back to the authored one, peaks and valleys, owners and handoffs, team views,
+ * future state, persona and segment filters, and the JSON form.
+ *
+ *   day:   0          1          2            3          4         5          6       10
+ *   A a1   blog +0.5             pricing -0.5 NPS 10     pricing                      won
+ *   B b1              blog -1.0                                    pricing    NPS 0
+ *   C c1                                      blog       CSAT 5
+ *
+ *   aware:    events 3 (sentiment +0.5, -1.0: mean -0.25), CSAT 5 -> +1; emotion (1 - 0.25) / 2
+ *   consider: events 3 (sentiment -0.5), NPS 10 and 0 -> +1, -1: mean 0, NPS 0; emotion -0.25
+ *   customer: no data -> the authored 0.8
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../storage/storage_test.h"
+#include "journeymap/map.h"
+
+static const char JOURNEY[] =
+    "journey: tiny\n"
+    "name: {en: Tiny journey, vi: Hành trình nhỏ}\n"
+    "stages:\n"
+    "  - key: aware\n"
+    "    name: {en: Awareness, vi: Nhận biết}\n"
+    "    owner: marketing\n"
+    "    emotion: 0.2\n"
+    "    entry: {event: {touchpoint: blog}}\n"
+    "    lanes:\n"
+    "      pain_points: [Too many vendors]\n"
+    "    future:\n"
+    "      emotion: 0.6\n"
+    "      pain_points: [One benchmark answers it]\n"
+    "  - key: consider\n"
+    "    name: {en: Consideration, vi: Cân nhắc}\n"
+    "    owner: sales\n"
+    "    dmu_roles: [decider]\n"
+    "    entry: {event: {touchpoint: pricing}}\n"
+    "    kpis: [{metric: conversion_rate, target: 0.55}]\n"
+    "  - key: customer\n"
+    "    name: {en: Customer, vi: Khách hàng}\n"
+    "    owner: customer_success\n"
+    "    emotion: 0.8\n"
+    "    entry: {deal: won}\n"
+    "touchpoints:\n"
+    "  - {key: blog, name: {en: Blog post, vi: Bài blog}, stage: aware, channel: Organic Search, "
+    "owner: marketing}\n"
+    "  - {key: pricing, name: Pricing page, stage: consider}\n"
+    "personas:\n"
+    "  - {key: cto, kind: person, name: CTO, role: decider}\n"
+    "  - {key: retailer, kind: company, name: Retailer, industry: retail}\n";
+
+static int64_t d(int day)
+{
+    return day_us(2025, 1, 1) + (int64_t)day * 86400 * JM_US_PER_SEC;
+}
+
+static void put(struct jm_storage *st, enum jm_entity kind, const char *const *kv)
+{
+    struct jm_record r;
+    rec_init(&r, kind);
+    for (size_t i = 0; kv[i]; i += 2)
+        set_text(&r, kv[i], kv[i + 1]);
+    ws_put(st, &r);
+}
+
+static void event(struct jm_storage *st, const char *acc, const char *con, const char *tp, int day,
+                  double sentiment)
+{
+    struct jm_record r;
+    rec_init(&r, JM_ENT_EVENT);
+    set_time(&r, "time", d(day));
+    set_text(&r, "account", acc);
+    set_text(&r, "contact", con);
+    set_text(&r, "touchpoint", tp);
+    set_text(&r, "channel", "web");
+    if (!isnan(sentiment))
+        set_real(&r, "sentiment", sentiment);
+    ws_put(st, &r);
+}
+
+static void survey(struct jm_storage *st, const char *id, const char *acc, const char *kind,
+                   double score, int day)
+{
+    struct jm_record r;
+    rec_init(&r, JM_ENT_SURVEY);
+    set_text(&r, "id", id);
+    set_text(&r, "account", acc);
+    set_text(&r, "kind", kind);
+    set_real(&r, "score", score);
+    set_time(&r, "time", d(day));
+    ws_put(st, &r);
+}
+
+struct fixture {
+    char *dir;
+    struct jm_storage *st;
+    struct jm_dataset *ds;
+    struct jm_journey *j;
+    struct jm_map *m;
+};
+
+static void fill(struct jm_storage *st)
+{
+    put(st, JM_ENT_ACCOUNT, (const char *[]){"id", "A", "industry", "retail", NULL});
+    put(st, JM_ENT_ACCOUNT, (const char *[]){"id", "B", "industry", "health", NULL});
+    put(st, JM_ENT_ACCOUNT, (const char *[]){"id", "C", "industry", "retail", NULL});
+    put(st, JM_ENT_CONTACT,
+        (const char *[]){"id", "a1", "account", "A", "persona", "cto", "dmu_role", "decider",
+                         NULL});
+    put(st, JM_ENT_CONTACT, (const char *[]){"id", "b1", "account", "B", NULL});
+    put(st, JM_ENT_CONTACT, (const char *[]){"id", "c1", "account", "C", NULL});
+    event(st, "A", "a1", "blog", 0, 0.5);
+    event(st, "B", "b1", "blog", 1, -1.0);
+    event(st, "A", "a1", "pricing", 2, -0.5);
+    event(st, "C", "c1", "blog", 3, NAN);
+    event(st, "A", "a1", "pricing", 4, NAN);
+    event(st, "B", "b1", "pricing", 5, NAN);
+    survey(st, "s1", "A", "nps", 10, 3);
+    survey(st, "s2", "C", "csat", 5, 4);
+    survey(st, "s3", "B", "nps", 0, 6);
+    struct jm_record r;
+    rec_init(&r, JM_ENT_DEAL);
+    set_text(&r, "id", "D1");
+    set_text(&r, "account", "A");
+    set_time(&r, "created", d(6));
+    set_time(&r, "closed", d(10));
+    set_text(&r, "status", "won");
+    ws_put(st, &r);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct jm_error err;
+    f->dir = strdup(jm_test_tmpdir());
+    f->st = ws_create(f->dir);
+    ws_begin(f->st);
+    fill(f->st);
+    ws_commit(f->st);
+    assert_int_equal(jm_journey_parse(JOURNEY, sizeof(JOURNEY) - 1, "tiny.yaml", &f->j, &err),
+                     JM_OK);
+    struct jm_map_options mo = {.from = INT64_MIN, .to = INT64_MAX};
+    struct jm_store_options so;
+    jm_map_store_options(f->j, &mo, &so);
+    assert_int_equal(jm_dataset_load(f->st, &so, &f->ds, &err), JM_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    jm_map_free(f->m);
+    jm_dataset_free(f->ds);
+    jm_journey_free(f->j);
+    jm_storage_close(f->st);
+    jm_test_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static const struct jm_map *build(struct fixture *f, const struct jm_map_options *o)
+{
+    struct jm_map_options all = {.from = INT64_MIN, .to = INT64_MAX};
+    struct jm_error err;
+    jm_error_clear(&err);
+    jm_map_free(f->m);
+    f->m = NULL;
+    jm_status rc = jm_map_build(f->ds, f->j, o ? o : &all, &f->m, &err);
+    if (rc)
+        fail_msg("jm_map_build: %s", err.msg);
+    return f->m;
+}
+
+static void funnel_and_flows(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    assert_int_equal(m->n_stages, 3);
+    assert_int_equal(m->units, 3);
+    assert_int_equal(m->stages[0].reached, 3);
+    assert_int_equal(m->stages[1].reached, 2);
+    assert_int_equal(m->stages[2].reached, 1);
+    assert_true(fabs(m->stages[0].rate - 2.0 / 3) < 1e-12);
+    assert_int_equal(m->stages[1].now_in, 1); /* B; A went on */
+    /* enter 3, aware -> consider 2, consider -> customer 1, drops 1 and 1 */
+    uint64_t by_kind[5] = {0};
+    for (size_t i = 0; i < m->n_flows; i++)
+        by_kind[m->flows[i].kind] += m->flows[i].count;
+    assert_int_equal(by_kind[JM_FLOW_ENTER], 3);
+    assert_int_equal(by_kind[JM_FLOW_FORWARD], 3);
+    assert_int_equal(by_kind[JM_FLOW_SKIP] + by_kind[JM_FLOW_BACK], 0);
+    assert_int_equal(by_kind[JM_FLOW_DROP], 2);
+    /* KPI: consider converts 1 of 2 = 0.5 against 0.55: within 10% -> near */
+    assert_int_equal(m->stages[1].n_kpis, 1);
+    assert_int_equal(m->stages[1].kpis[0].status, JM_STATUS_NEAR);
+    assert_string_equal(m->stages[1].kpis[0].measured_text, "50.0%");
+}
+
+static void stage_activity_and_emotion(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    const struct jm_map_stage *aw = &m->stages[0], *co = &m->stages[1], *cu = &m->stages[2];
+    assert_int_equal(aw->events, 3);
+    assert_int_equal(co->events, 3);
+    assert_int_equal(cu->events, 0);
+    assert_true(fabs(aw->sentiment - -0.25) < 1e-12);
+    assert_int_equal(aw->n_surveys, 1);
+    assert_true(aw->emotion_measured);
+    assert_true(fabs(aw->emotion - 0.375) < 1e-12);
+    assert_true(fabs(co->emotion - -0.25) < 1e-12);
+    assert_true(fabs(co->nps - 0) < 1e-12);
+    assert_int_equal(co->n_surveys, 2);
+    assert_false(cu->emotion_measured);
+    assert_true(fabs(cu->emotion - 0.8) < 1e-12); /* authored */
+    assert_int_equal(cu->emotion_mark, 1);        /* the peak */
+    assert_int_equal(co->emotion_mark, -1);       /* the valley */
+    assert_int_equal(aw->emotion_mark, 0);
+    assert_true(fabs(aw->future_emotion - 0.6) < 1e-12);
+    assert_true(isnan(co->future_emotion));
+    /* touchpoints: the catalog's name, channel and owner; the share of the stage's events */
+    assert_int_equal(aw->n_touchpoints, 1);
+    assert_string_equal(aw->touchpoints[0].name, "Blog post");
+    assert_string_equal(aw->touchpoints[0].channel, "Organic Search");
+    assert_string_equal(aw->touchpoints[0].owner, "Marketing");
+    assert_int_equal(aw->touchpoints[0].events, 3);
+    assert_true(fabs(aw->touchpoints[0].share - 1) < 1e-12);
+    assert_int_equal(co->touchpoints[0].events, 3);
+}
+
+static void owners_views_and_future(void **state)
+{
+    struct jm_map_options o = {.from = INT64_MIN,
+                               .to = INT64_MAX,
+                               .view = JM_VIEW_SALES,
+                               .lang = JM_LANG_VI,
+                               .state = JM_STATE_BOTH};
+    const struct jm_map *m = build(*state, &o);
+    assert_string_equal(m->stages[0].name, "Nhận biết");
+    assert_string_equal(m->stages[0].owner_name, "Tiếp thị");
+    assert_true(m->stages[0].handoff);
+    assert_true(m->stages[1].handoff);
+    assert_false(m->stages[2].handoff);
+    assert_false(m->stages[0].in_view);
+    assert_true(m->stages[1].in_view);
+    assert_false(m->panels.personas == false);
+    bool objections = false;
+    for (size_t i = 0; i < m->n_lanes; i++)
+        objections |= strcmp(m->lanes[i].name, "Phản đối thường gặp") == 0;
+    assert_true(objections);
+    const struct jm_map_cell *c = &m->stages[0].cells[JM_LANE_PAIN_POINTS];
+    assert_int_equal(c->n, 1);
+    assert_string_equal(c->items[0], "Too many vendors");
+    assert_int_equal(c->n_future, 1);
+    assert_string_equal(c->future[0], "One benchmark answers it");
+    assert_string_equal(m->ui[JM_UI_BREAKS], "Điểm gãy");
+}
+
+static void persona_and_segment_filters(void **state)
+{
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX, .persona = "cto"};
+    const struct jm_map *m = build(*state, &o);
+    assert_int_equal(m->units, 1); /* A has the CTO */
+    assert_int_equal(m->stages[0].reached, 1);
+    assert_int_equal(m->stages[0].events, 1); /* A's blog; its pricing views are in consider */
+    assert_true(m->personas[0].matches_filter);
+    o.persona = "retailer"; /* the company persona: A and C by industry */
+    m = build(*state, &o);
+    assert_int_equal(m->units, 2);
+    assert_int_equal(m->stages[1].reached, 1);
+    o.persona = NULL;
+    o.segment = "industry=health";
+    m = build(*state, &o);
+    assert_int_equal(m->units, 1);
+    assert_int_equal(m->stages[1].reached, 1);
+    assert_string_equal(m->filter_text, "industry = health");
+    struct jm_error err;
+    jm_error_clear(&err);
+    struct jm_map *bad = NULL;
+    struct fixture *f = *state;
+    o.segment = NULL;
+    o.persona = "cfo";
+    assert_int_equal(jm_map_build(f->ds, f->j, &o, &bad, &err), JM_EINVAL);
+    assert_string_equal(err.msg, "no persona 'cfo' in journey 'tiny' (personas: cto, retailer)");
+    assert_null(bad);
+}
+
+static void json_form(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    struct jm_strbuf sb;
+    jm_strbuf_init(&sb, JM_STRBUF_DEFAULT_MAX);
+    assert_int_equal(jm_map_json(m, &sb), JM_OK);
+    assert_non_null(
+        strstr(sb.buf, "\"key\":\"aware\",\"name\":\"Awareness\",\"owner\":\"marketing\""));
+    assert_non_null(strstr(sb.buf, "\"rate\":0.6667"));
+    assert_non_null(strstr(sb.buf, "\"emotion\":0.3750,\"emotion_measured\":true"));
+    assert_non_null(strstr(sb.buf, "{\"kind\":\"enter\",\"from\":null,\"to\":0,\"count\":3}"));
+    assert_non_null(strstr(sb.buf, "{\"kind\":\"forward\",\"from\":0,\"to\":1,\"count\":2}"));
+    assert_non_null(strstr(sb.buf, "{\"kind\":\"drop\",\"from\":0,\"to\":null,\"count\":1}"));
+    assert_non_null(strstr(sb.buf, "\"pain_points\":{\"items\":[\"Too many vendors\"],"
+                                   "\"future\":[\"One benchmark answers it\"],\"notes\":[]}"));
+    jm_strbuf_release(&sb);
+}
+
+static void every_allocation_can_fail(void **state)
+{
+    struct fixture *f = *state;
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX, .persona = "retailer"};
+    unsigned long n;
+    for (n = 1; n < 100000; n++) {
+        struct jm_error err;
+        struct jm_map *m = NULL;
+        jm_alloc_fail_reset();
+        jm_alloc_fail_at(n);
+        jm_status rc = jm_map_build(f->ds, f->j, &o, &m, &err);
+        jm_alloc_fail_reset();
+        jm_map_free(m);
+        if (!rc)
+            break;
+        assert_int_equal(rc, JM_ENOMEM);
+    }
+    assert_true(n > 10 && n < 100000);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(funnel_and_flows),
+        cmocka_unit_test(stage_activity_and_emotion),
+        cmocka_unit_test(owners_views_and_future),
+        cmocka_unit_test(persona_and_segment_filters),
+        cmocka_unit_test(json_form),
+        cmocka_unit_test(every_allocation_can_fail),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
