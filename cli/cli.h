@@ -31,6 +31,7 @@ int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 /* Maps a status to the exit code above. */
 int cli_exit_code(jm_status rc);
@@ -60,6 +61,12 @@ bool cli_parse_period(const char *p, int64_t *from, int64_t *to);
 int cli_load_journey(const char *tpl, const char *file, const char *level, struct jm_journey **j);
 /* 0 when `v` is one of `ok` (NULL-terminated), else a usage error naming the choices. */
 int cli_check_choice(const char *cmd, const char *what, const char *v, const char *const *ok);
+/*
+ * Writes `sb` to `output` through a temporary file beside it, so the file appears complete or
+ * not at all. Without `force` an existing file is a JM_ECONFLICT.
+ */
+jm_status cli_write_file(const char *output, const struct jm_strbuf *sb, bool force,
+                         struct jm_error *err);
 /* "PATH=VALUE" -> path, value (splits `arg` in place); false without a PATH or '='. */
 bool cli_parse_segment(char *arg, const char **path, const char **value);
 

@@ -93,20 +93,14 @@ static int run(const struct analyze_opts *o, struct jm_analysis_options *ao, enu
 
 int cmd_analyze(int argc, char **argv)
 {
-    static const struct option lo[] = {{"template", required_argument, NULL, 't'},
-                                       {"journey", required_argument, NULL, 'j'},
-                                       {"level", required_argument, NULL, 'L'},
-                                       {"by", required_argument, NULL, 'b'},
-                                       {"period", required_argument, NULL, 'p'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {"table", required_argument, NULL, 'T'},
-                                       {"lang", required_argument, NULL, 'l'},
-                                       {"limit", required_argument, NULL, 'n'},
-                                       {"db", required_argument, NULL, 'd'},
-                                       {"timeline", required_argument, NULL, 'u'},
-                                       {"segment", required_argument, NULL, 's'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"template", required_argument, NULL, 't'}, {"journey", required_argument, NULL, 'j'},
+        {"level", required_argument, NULL, 'L'},    {"by", required_argument, NULL, 'b'},
+        {"period", required_argument, NULL, 'p'},   {"format", required_argument, NULL, 'f'},
+        {"table", required_argument, NULL, 'T'},    {"lang", required_argument, NULL, 'l'},
+        {"limit", required_argument, NULL, 'n'},    {"db", required_argument, NULL, 'd'},
+        {"timeline", required_argument, NULL, 'u'}, {"segment", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     static const char *const levels[] = {"account", "contact", NULL};
     static const char *const formats[] = {"text", "json", "csv", NULL};
     static const char *const tables[] = {"funnel", "transitions", "deals", "kpis",
@@ -177,7 +171,9 @@ int cmd_analyze(int argc, char **argv)
         return cli_usage_error("analyze", "--lang must be en or vi, not '%s'", o.lang);
     struct jm_analysis_options ao = {INT64_MIN, INT64_MAX, o.by, (size_t)o.limit, NULL, NULL, NULL};
     if (o.segment && !cli_parse_segment(o.segment, &ao.filter_by, &ao.filter_value))
-        return cli_usage_error("analyze", "--segment must be PATH=VALUE (e.g. industry=Software), not '%s'", o.segment);
+        return cli_usage_error("analyze",
+                               "--segment must be PATH=VALUE (e.g. industry=Software), not '%s'",
+                               o.segment);
     if (o.period && !cli_parse_period(o.period, &ao.from, &ao.to))
         return cli_usage_error("analyze",
                                "--period must be FROM..TO (dates such as 2024-01-31, "

@@ -459,8 +459,7 @@ static void breakdown(const struct jm_report *r, const struct words *w, enum jm_
     printf(")\n");
 }
 
-static void say_break(const struct jm_report *r, const struct jm_break_point *b,
-                      enum jm_lang lang)
+static void say_break(const struct jm_report *r, const struct jm_break_point *b, enum jm_lang lang)
 {
     struct jm_strbuf sb;
     jm_strbuf_init(&sb, 0);
