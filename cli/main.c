@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "write an entity as CSV or JSONL"},
     {"template", cmd_template, "list, show or start from a built-in journey template"},
     {"analyze", cmd_analyze, "apply a journey: funnel, time in stage, moves, break points"},
+    {"map", cmd_map, "draw the journey map: HTML, SVG, PNG, PDF, JSON or CSV"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

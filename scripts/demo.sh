@@ -1,5 +1,6 @@
 #!/bin/sh
-# make demo: generate the demo company into a fresh workspace, show what it holds and its journey.
+# make demo: generate the demo company into a fresh workspace, show what it holds and its journey,
+# and write its journey map.
 #   scripts/demo.sh BINARY FOLDER EVENTS
 # SPDX-License-Identifier: MIT
 set -eu
@@ -14,10 +15,19 @@ echo
 "$bin" check --db "$db"
 echo
 "$bin" analyze --db "$db" --template b2b-5
+echo
+map=$(cd "$dir" && pwd)/map.html
+"$bin" map --db "$db" --template b2b-5 --title "Demo company" -o "$map"
+"$bin" map --db "$db" --template b2b-5 --title "Công ty demo" --lang vi -o "${map%.html}.vi.html"
+"$bin" map --db "$db" --template b2b-5 --title "Demo company" -o "${map%.html}.pdf"
 cat <<MSG
+
+The demo company's journey map: open file://$map in a browser
+(Vietnamese: file://${map%.html}.vi.html; to print: ${map%.html}.pdf).
 
 The demo company is in $db. Try:
   $bin analyze --db $db --template b2b-5 --lang vi --by industry
+  $bin map --db $db --template b2b-5 --view sales -o sales.png
   $bin analyze --db $db --template lifecycle-7 --format csv --table funnel
   $bin template list
   $bin template init buyer-8 --lang en -o my-journey.yaml

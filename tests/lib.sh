@@ -56,3 +56,18 @@ sql() {
 pass() {
     echo "PASS: $(basename "$0" .sh)"
 }
+
+# golden NAME ARGS...: the output of journeymap ARGS equals $CASE/NAME (the script sets CASE);
+# with JM_UPDATE_GOLDEN=1 it rewrites $CASE/NAME instead.
+golden() { # golden NAME ARGS...: the output of journeymap ARGS equals $CASE/NAME
+    name=$1
+    shift
+    "$JM_BIN" "$@" >"$T/$name" || fail "journeymap $* exited $?"
+    if [ "${JM_UPDATE_GOLDEN:-}" = 1 ]; then
+        cp "$T/$name" "$CASE/$name"
+        return
+    fi
+    diff -u "$CASE/$name" "$T/$name" >"$T/diff" ||
+        fail "journeymap $* differs from $CASE/$name (JM_UPDATE_GOLDEN=1 rewrites it):
+$(head -40 "$T/diff")"
+}

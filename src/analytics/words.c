@@ -30,7 +30,7 @@ static const struct phrases EN = {
     "%s loses %s",
     "Last seen before leaving %s: %s",
     "%s: %s missing",
-    "%s: %s below target",
+    "%s: %s misses its target",
     "%s: %s stalled or silent",
 };
 
@@ -46,7 +46,7 @@ static const struct phrases VI = {
     "%s mất %s",
     "Điểm chạm cuối trước khi rời %s: %s",
     "%s: thiếu %s",
-    "%s: %s dưới mục tiêu",
+    "%s: %s chưa đạt mục tiêu",
     "%s: %s chững lại hoặc im lặng",
 };
 

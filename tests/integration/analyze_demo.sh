@@ -8,18 +8,6 @@ CASE="$JM_SOURCE_DIR/tests/cases/analyze_demo"
 jm demo-data --events 20000 --seed 7 -q
 expect_eq "demo-data exit ($(cat "$T/err"))" 0 "$rc"
 
-golden() { # golden NAME ARGS...: the output of journeymap ARGS equals $CASE/NAME
-    name=$1
-    shift
-    "$JM_BIN" "$@" >"$T/$name" || fail "journeymap $* exited $?"
-    if [ "${JM_UPDATE_GOLDEN:-}" = 1 ]; then
-        cp "$T/$name" "$CASE/$name"
-        return
-    fi
-    diff -u "$CASE/$name" "$T/$name" >"$T/diff" ||
-        fail "journeymap $* differs from $CASE/$name (JM_UPDATE_GOLDEN=1 rewrites it):
-$(head -40 "$T/diff")"
-}
 golden b2b-5.txt analyze --template b2b-5
 golden lifecycle-7-funnel.csv analyze --template lifecycle-7 --format csv --by channel_group
 
