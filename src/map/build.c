@@ -98,17 +98,58 @@ static void header(struct jm__builder *b, const struct jm_map_options *o)
     m->panels = v->panels;
 }
 
+/* Whether any stage has something to show in lane `vl`: a lane empty across the whole map
+ * (no text written, no survey and no authored emotion, no committee data) is left out. */
+static bool lane_has_content(const struct jm_map *m, const struct jm__view_lane *vl)
+{
+    for (size_t s = 0; s < m->n_stages; s++) {
+        const struct jm_map_stage *st = &m->stages[s];
+        const struct jm_map_cell *c = &st->cells[vl->lane];
+        switch (vl->kind) {
+        case JM_MAP_LANE_TEXT:
+            if (c->n || c->n_notes || (m->state != JM_STATE_CURRENT && c->n_future))
+                return true;
+            break;
+        case JM_MAP_LANE_TOUCHPOINTS:
+            if (st->n_touchpoints)
+                return true;
+            break;
+        case JM_MAP_LANE_CHANNELS:
+            if (st->n_channels)
+                return true;
+            break;
+        case JM_MAP_LANE_EMOTION:
+            if (isfinite(st->emotion) || isfinite(st->future_emotion))
+                return true;
+            break;
+        case JM_MAP_LANE_KPIS:
+            if (st->n_kpis)
+                return true;
+            break;
+        case JM_MAP_LANE_DMU:
+            for (size_t r = 0; r < st->n_roles; r++)
+                if (st->roles[r].coverage > 0)
+                    return true;
+            break;
+        }
+    }
+    return false;
+}
+
+/* The view's lanes that have something to show, with their headings in this view. */
 static void lanes(struct jm__builder *b, const struct jm_map_options *o)
 {
+    static const char *const keys[] = {"", "touchpoints", "channels", "emotion", "kpis", "dmu"};
     const struct jm__view *v = jm__map_view(o->view);
     struct jm_map *m = b->m;
     m->lanes = jm__map_alloc(b, v->n_lanes, sizeof(*m->lanes));
     for (size_t i = 0; m->lanes && i < v->n_lanes; i++) {
         const struct jm__view_lane *vl = &v->lanes[i];
+        if (!lane_has_content(m, vl))
+            continue;
         struct jm_map_lane *l = &m->lanes[m->n_lanes++];
         l->kind = vl->kind;
         l->lane = vl->lane;
-        static const char *const keys[] = {"", "touchpoints", "channels", "emotion", "kpis", "dmu"};
         l->key = vl->kind == JM_MAP_LANE_TEXT ? jm_lane_key(vl->lane) : keys[vl->kind];
         const char *own = vl->name[b->lang == JM_LANG_VI];
         l->name = own                            ? own
@@ -214,8 +255,8 @@ static void flows(struct jm__builder *b)
 static jm_status finish(struct jm__builder *b, const struct jm_map_options *o)
 {
     header(b, o);
-    lanes(b, o);
     jm__map_stages(b, o);
+    lanes(b, o);
     flows(b);
     breaks(b, o);
     idle(b);
