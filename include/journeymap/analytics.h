@@ -166,7 +166,7 @@ struct jm_report {
     size_t n_reasons; /* lost reasons, most frequent first */
     struct jm_reason_row *reasons;
     const uint8_t *unit_in; /* per unit: 1 when in the filtered population; NULL: no filter */
-    struct jm_arena arena; /* owns everything above */
+    struct jm_arena arena;  /* owns everything above */
 };
 
 /* Analyses `tl`. Errors: an unknown breakdown or filter path, a filter value no unit has

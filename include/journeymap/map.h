@@ -154,15 +154,15 @@ struct jm_map_share {
 enum jm_map_status { JM_STATUS_MET, JM_STATUS_NEAR, JM_STATUS_MISSED, JM_STATUS_NO_DATA };
 
 struct jm_map_kpi {
-    const char *name;   /* the KPI's label or its metric's name */
-    const char *metric; /* jm_kpi_key */
+    const char *name;       /* the KPI's label or its metric's name */
+    const char *metric;     /* jm_kpi_key */
     const char *touchpoint; /* touchpoint KPIs: its name; NULL for stage KPIs */
     double measured;        /* NAN: no data */
     double target;
     bool higher_is_better;
-    bool percent;                  /* rates and shares: print measured and target as % */
-    enum jm_map_status status;     /* met; near (within 10% of the target); missed; no data */
-    const char *measured_text;     /* formatted, e.g. "42.5%", "12.3 days", "—" */
+    bool percent;              /* rates and shares: print measured and target as % */
+    enum jm_map_status status; /* met; near (within 10% of the target); missed; no data */
+    const char *measured_text; /* formatted, e.g. "42.5%", "12.3 days", "—" */
     const char *target_text;
 };
 
@@ -175,9 +175,9 @@ struct jm_map_role {
 struct jm_map_stage {
     const char *key, *name;
     const char *owner, *owner_name; /* team key and its name; "" when none */
-    bool in_view;   /* owned by the view's team (every stage in the full view) */
-    bool active;    /* units wait here (stalls are looked for) */
-    bool handoff;   /* the owner changes after this stage */
+    bool in_view;                   /* owned by the view's team (every stage in the full view) */
+    bool active;                    /* units wait here (stalls are looked for) */
+    bool handoff;                   /* the owner changes after this stage */
     /* funnel, in the period */
     uint64_t reached, converted, dropped, skipped, entered;
     uint64_t now_in, idle; /* units in the stage at the end of the data; of them stalled/silent */
@@ -279,7 +279,7 @@ struct jm_map {
     const char *title;       /* "Acme Analytics — B2B journey" */
     const char *journey_key; /* the definition's key */
     const char *journey_name;
-    const char *level; /* "account" / "contact" */
+    const char *level;       /* "account" / "contact" */
     const char *period_text; /* "2025-01-01 – 2025-12-31" or the "all time" phrase */
     int64_t from, to, as_of;
     const char *as_of_text;
