@@ -99,8 +99,16 @@ static jm_status say(const struct jm_report *r, const struct jm_break_point *b, 
     }
     case JM_BREAK_KPI: {
         const char *metric = jm_kpi_name(b->kpi->metric, lang);
-        snprintf(p1, sizeof(p1), "%.4g", b->value);
-        snprintf(p2, sizeof(p2), "%.4g", b->target);
+        enum jm_kpi_metric m = b->kpi->metric;
+        bool rate = m == JM_KPI_CONVERSION_RATE || m == JM_KPI_WIN_RATE ||
+                    m == JM_KPI_DMU_COVERAGE || m == JM_KPI_NRR;
+        if (rate) { /* shares read as percentages, like everywhere else they are printed */
+            percent(b->value, p1, sizeof(p1));
+            percent(b->target, p2, sizeof(p2));
+        } else {
+            snprintf(p1, sizeof(p1), "%.4g", b->value);
+            snprintf(p2, sizeof(p2), "%.4g", b->target);
+        }
         return headline ? jm_strbuf_addf(sb, w->h_kpi, kpi_subject(r, b, lang), metric)
                         : jm_strbuf_addf(sb, w->kpi, kpi_subject(r, b, lang), metric, p1, p2);
     }
