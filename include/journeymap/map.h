@@ -237,6 +237,11 @@ struct jm_map_idle {
     const char *last_touchpoint; /* name, "" when none */
 };
 
+/* A team that owns stages: its key and name, in the order of the first stage it owns. */
+struct jm_map_team {
+    const char *key, *name;
+};
+
 /* A persona card: a title, a subtitle and sections of bullet lines. */
 struct jm_map_section {
     const char *title;
@@ -291,6 +296,8 @@ struct jm_map {
     struct jm_map_lane *lanes;
     size_t n_stages;
     struct jm_map_stage *stages;
+    size_t n_teams; /* the stages' owners, in the order they first own a stage */
+    struct jm_map_team *teams;
     size_t n_flows;
     struct jm_map_flow *flows;
     size_t n_breaks;

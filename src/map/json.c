@@ -149,6 +149,15 @@ static void header(struct out *o, const struct jm_map *m)
     for (size_t u = 0; u < JM_UI__COUNT; u++)
         str(o, ui_keys[u], m->ui[u], u == 0);
     raw(o, "}");
+    key(o, "teams", false);
+    raw(o, "[");
+    for (size_t i = 0; i < m->n_teams; i++) {
+        raw(o, i ? ",{" : "{");
+        str(o, "key", m->teams[i].key, true);
+        str(o, "name", m->teams[i].name, false);
+        raw(o, "}");
+    }
+    raw(o, "]");
     key(o, "lanes", false);
     raw(o, "[");
     for (size_t i = 0; i < m->n_lanes; i++) {

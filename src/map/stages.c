@@ -24,7 +24,8 @@ static bool owned_by(const char *owner, const char *const *teams)
     return false;
 }
 
-/* Owner, view and handoff of each stage. A view whose teams own no stage shows all of them. */
+/* Owner, view and handoff of each stage, and the owning teams in order. A view whose teams own
+ * no stage shows all of them. */
 static void owners(struct jm__builder *b, const struct jm_map_options *o)
 {
     const struct jm__view *v = jm__map_view(o->view);
@@ -32,6 +33,8 @@ static void owners(struct jm__builder *b, const struct jm_map_options *o)
     bool any = false;
     for (size_t s = 0; s < j->n_stages; s++)
         any |= owned_by(j->stages[s].owner, v->teams);
+    struct jm_map *m = b->m;
+    m->teams = jm__map_alloc(b, j->n_stages, sizeof(*m->teams));
     for (size_t s = 0; s < j->n_stages; s++) {
         struct jm_map_stage *st = &b->m->stages[s];
         const char *owner = j->stages[s].owner,
@@ -40,6 +43,11 @@ static void owners(struct jm__builder *b, const struct jm_map_options *o)
         st->owner_name = jm__map_str(b, jm__map_team_name(owner, b->lang));
         st->in_view = !v->teams || !any || owned_by(owner, v->teams);
         st->handoff = owner && next && strcasecmp(owner, next) != 0;
+        bool known = !owner || !*owner || !m->teams;
+        for (size_t t = 0; !known && t < m->n_teams; t++)
+            known = strcmp(m->teams[t].key, owner) == 0;
+        if (!known)
+            m->teams[m->n_teams++] = (struct jm_map_team){st->owner, st->owner_name};
     }
 }
 
@@ -55,9 +63,16 @@ static void funnel(struct jm__builder *b, size_t s)
     st->rate = sr->rate;
     st->in_stage = sr->in_stage;
     st->idle = b->r->idle_by_stage[s];
-    for (size_t u = 0; u < b->tl->n_units; u++)
-        st->now_in +=
-            (!b->r->unit_in || b->r->unit_in[u]) && jm_timelines_stage_at(b->tl, u, INT64_MAX) == s;
+}
+
+/* Units in each stage at the end of the data: one pass over the units for every stage. */
+static void now_in(struct jm__builder *b)
+{
+    for (size_t u = 0; u < b->tl->n_units; u++) {
+        uint16_t s = jm_timelines_stage_at(b->tl, u, INT64_MAX);
+        if (s != JM_NO_STAGE && (!b->r->unit_in || b->r->unit_in[u]))
+            b->m->stages[s].now_in++;
+    }
 }
 
 /* Measured emotion: the mean of the survey mean and the sentiment mean, those that exist. */
@@ -295,5 +310,6 @@ void jm__map_stages(struct jm__builder *b, const struct jm_map_options *o)
         roles(b, s);
         cells(b, s);
     }
+    now_in(b);
     peaks(m);
 }

@@ -290,25 +290,18 @@ static void header(struct jm__svg *s)
     jm__html_el(s, "b", NULL, n);
     jm__html_el(s, "span", NULL, jm__ui(m, JM_UI_UNITS));
     jm__out_raw(&s->o, "</span></div>\n");
-    bool any = false;
-    for (size_t i = 0; i < m->n_stages; i++) {
-        const struct jm_map_stage *st = &m->stages[i];
-        bool seen = !st->owner || !*st->owner;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = m->stages[k].owner && strcmp(m->stages[k].owner, st->owner) == 0;
-        if (seen)
-            continue;
-        if (!any) {
-            jm__out_raw(&s->o, "<p class=\"jm-teams\">");
-            jm__html_el(s, "span", NULL, jm__ui(m, JM_UI_OWNER));
-            any = true;
-        }
+    if (m->n_teams) {
+        jm__out_raw(&s->o, "<p class=\"jm-teams\">");
+        jm__html_el(s, "span", NULL, jm__ui(m, JM_UI_OWNER));
+    }
+    for (size_t t = 0; t < m->n_teams; t++) {
+        const struct jm_map_team *team = &m->teams[t];
         jm__out_f(&s->o, "<span class=\"jm-team\" style=\"--team:%s\">",
-                  jm__team_color(m, st->owner));
-        jm__out_text(&s->o, st->owner_name && *st->owner_name ? st->owner_name : st->owner);
+                  jm__team_color(m, team->key));
+        jm__out_text(&s->o, team->name && *team->name ? team->name : team->key);
         jm__out_raw(&s->o, "</span>");
     }
-    if (any)
+    if (m->n_teams)
         jm__out_raw(&s->o, "</p>\n");
     jm__out_raw(&s->o, "</header>\n");
 }

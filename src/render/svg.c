@@ -327,30 +327,23 @@ static double header(struct jm__svg *s, double x, double y, double w)
     static const struct jm__tstyle lab = {12.5, 18, false, JM__MUTED, JM__START};
     static const struct jm__tstyle team = {12.5, 18, true, JM__BODY, JM__START};
     double tx = x, lw = jm__svg_text_w(s, 200, jm__ui(m, JM_UI_OWNER), &lab);
-    bool any = false;
-    for (size_t i = 0; i < m->n_stages; i++) {
-        const struct jm_map_stage *st = &m->stages[i];
-        bool seen = !st->owner || !*st->owner;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = m->stages[k].owner && strcmp(m->stages[k].owner, st->owner) == 0;
-        if (seen)
-            continue;
-        if (!any) {
-            jm__svg_text(s, tx, y, 200, jm__ui(m, JM_UI_OWNER), &lab, true);
-            tx += lw + 12;
-            any = true;
-        }
-        const char *name = st->owner_name && *st->owner_name ? st->owner_name : st->owner;
+    if (m->n_teams) {
+        jm__svg_text(s, tx, y, 200, jm__ui(m, JM_UI_OWNER), &lab, true);
+        tx += lw + 12;
+    }
+    for (size_t t = 0; t < m->n_teams; t++) {
+        const struct jm_map_team *tm = &m->teams[t];
+        const char *name = tm->name && *tm->name ? tm->name : tm->key;
         double nw = jm__svg_text_w(s, 260, name, &team);
         if (tx + 18 + nw > x + w) {
             tx = x + lw + 12;
             y += 22;
         }
-        jm__svg_rect(s, tx, y + 4, 10, 10, 3, jm__team_color(m, st->owner), NULL);
+        jm__svg_rect(s, tx, y + 4, 10, 10, 3, jm__team_color(m, tm->key), NULL);
         jm__svg_text(s, tx + 16, y, 260, name, &team, true);
         tx += 16 + nw + 20;
     }
-    if (any)
+    if (m->n_teams)
         y += 18;
     return y + 22;
 }

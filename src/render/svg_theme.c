@@ -44,22 +44,9 @@ static bool same(const char *a, const char *b)
  */
 const char *jm__team_color(const struct jm_map *m, const char *owner)
 {
-    if (!owner || !*owner)
-        return JM__NEUTRAL;
-    size_t team = 0;
-    for (size_t i = 0; i < m->n_stages; i++) {
-        const struct jm_map_stage *st = &m->stages[i];
-        if (!st->owner || !*st->owner)
-            continue;
-        bool seen = false;
-        for (size_t k = 0; k < i && !seen; k++)
-            seen = same(m->stages[k].owner, st->owner);
-        if (seen)
-            continue;
-        if (same(st->owner, owner) || same(st->owner_name, owner))
-            return team_palette[team % N_TEAM];
-        team++;
-    }
+    for (size_t t = 0; owner && *owner && t < m->n_teams; t++)
+        if (same(m->teams[t].key, owner) || same(m->teams[t].name, owner))
+            return team_palette[t % N_TEAM];
     return JM__NEUTRAL;
 }
 

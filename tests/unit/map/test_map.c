@@ -246,6 +246,9 @@ static void owners_views_and_future(void **state)
     assert_true(m->stages[0].handoff);
     assert_true(m->stages[1].handoff);
     assert_false(m->stages[2].handoff);
+    assert_int_equal(m->n_teams, 3); /* in the order they first own a stage */
+    assert_string_equal(m->teams[0].key, "marketing");
+    assert_string_equal(m->teams[2].name, "Chăm sóc khách hàng");
     assert_false(m->stages[0].in_view);
     assert_true(m->stages[1].in_view);
     assert_false(m->panels.personas == false);

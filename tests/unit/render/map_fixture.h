@@ -519,6 +519,16 @@ static inline void fixture_stages(struct fixture_ctx *f, struct jm_map *m)
     }
     m->stages[4].emotion = 0.5; /* authored, at the end of the curve */
     m->stages[3].handoff = false;
+    /* The owning teams, in the order they first own a stage (as jm_map_build lists them). */
+    m->teams = jm_arena_alloc(f->a, 5 * sizeof(*m->teams));
+    for (size_t i = 0; m->stages && m->teams && i < 5; i++) {
+        const struct jm_map_stage *st = &m->stages[i];
+        bool known = false;
+        for (size_t t = 0; t < m->n_teams; t++)
+            known |= strcmp(m->teams[t].key, st->owner) == 0;
+        if (!known)
+            m->teams[m->n_teams++] = (struct jm_map_team){st->owner, st->owner_name};
+    }
 }
 
 static inline void fixture_flows(struct fixture_ctx *f, struct jm_map *m)
