@@ -5,7 +5,8 @@
 #         -DSYMBOL=jm__templates -DHEADER=define/embed.h -P cmake/embed.cmake
 #
 # The output defines `const struct jm__embedded_file SYMBOL[]` and `const size_t SYMBOL_count`
-# (declared in HEADER): one entry per file, sorted by name, named without its extension. Each
+# (declared in HEADER): one entry per file, sorted by name, named without its extension (with it
+# when -DKEEP_EXT=1, as the web app's assets are served by name). Each
 # array ends in a NUL that `len` does not count, so the text is also a C string. Bytes are
 # written as unsigned hex so any UTF-8 fits without -Woverflow.
 cmake_minimum_required(VERSION 3.25)
@@ -28,7 +29,11 @@ foreach(f ${files})
   # 24 bytes a line, each as 0xNN.
   string(REGEX REPLACE "(${line})" "\\1\n    " hex "${hex}")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
-  string(REGEX REPLACE "^(.*[^.])\\.[^.]*$" "\\1" name "${f}")
+  if(KEEP_EXT)
+    set(name "${f}")
+  else()
+    string(REGEX REPLACE "^(.*[^.])\\.[^.]*$" "\\1" name "${f}")
+  endif()
   string(APPEND arrays "/* ${f} */\nstatic const unsigned char data_${i}[] = {\n    ${hex}0x00};\n\n")
   string(APPEND entries "    {\"${name}\", data_${i}, ${len}},\n")
   math(EXPR i "${i} + 1")

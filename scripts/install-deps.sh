@@ -15,6 +15,7 @@ libsqlite3-dev sqlite3 python3
 libyaml-dev libjansson-dev
 libcmocka-dev
 clang libclang-rt-14-dev
+libsodium-dev libmicrohttpd-dev curl
 librsvg2-dev libcairo2-dev fonts-noto-core
 poppler-utils chromium
 "
