@@ -32,6 +32,8 @@ int cmd_export(int argc, char **argv);
 int cmd_template(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_map(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* Maps a status to the exit code above. */
 int cli_exit_code(jm_status rc);

@@ -27,6 +27,8 @@ static const struct command commands[] = {
     {"template", cmd_template, "list, show or start from a built-in journey template"},
     {"analyze", cmd_analyze, "apply a journey: funnel, time in stage, moves, break points"},
     {"map", cmd_map, "draw the journey map: HTML, SVG, PNG, PDF, JSON or CSV"},
+    {"serve", cmd_serve, "serve the web app, the REST API and Segment-compatible ingest"},
+    {"keys", cmd_keys, "create, list or revoke the API keys of 'serve'"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

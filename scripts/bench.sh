@@ -598,3 +598,7 @@ done
     report
     report_queries
 } | tee "$RESULTS/bench-table.md"
+
+# Ingest over HTTP has no peer to compare with; its own table follows.
+JM_RELEASE_DIR="$RELEASE" BENCH_RESULTS="$RESULTS" sh "$ROOT/scripts/bench_ingest.sh" |
+    tee -a "$RESULTS/bench-table.md"

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "journeymap/access.h"
+#include "journeymap/base.h"
 #include "journeymap/journeymap.h"
 #include "journeymap/workspace.h"
 
@@ -54,6 +55,8 @@ struct srv_config {
 jm_status srv_start(const struct srv_config *cfg, struct srv **out, struct jm_error *err);
 void srv_stop(struct srv *s);
 uint16_t srv_port(const struct srv *s);
+/* A one-time link that signs a browser in as admin (single use, valid an hour) into url. */
+jm_status srv_signin_link(struct srv *s, char *url, size_t cap, struct jm_error *err);
 
 /* ---------------------------------------------------------------- requests */
 
@@ -77,6 +80,7 @@ struct srv_request {
     size_t body_len;
     int64_t received;                 /* UTC microseconds */
     struct srv_caller caller;
+    struct jm_arena *arena;           /* per-request memory (params...), released after the answer */
     void *conn;                       /* http.c's connection: for srv_query / srv_header */
 };
 
@@ -129,7 +133,7 @@ struct srv_route {
 
 /* Each file's routes, ended by a route with a NULL method. */
 extern const struct srv_route srv_routes_ingest[];   /* ingest.c */
-extern const struct srv_route srv_routes_session[];  /* session.c */
+extern const struct srv_route srv_routes_session[];  /* auth.c */
 extern const struct srv_route srv_routes_app[];      /* app.c */
 extern const struct srv_route srv_routes_data[];     /* api_data.c */
 extern const struct srv_route srv_routes_journeys[]; /* api_journeys.c */

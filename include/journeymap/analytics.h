@@ -215,11 +215,68 @@ JM_API jm_status jm_break_text(const struct jm_report *r, const struct jm_break_
 
 /* The report as one JSON document (labels in `lang`). */
 JM_API jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, struct jm_strbuf *sb);
+/*
+ * One part of that document: its head (journey, name, level, as_of, by, stages) and the
+ * sections of `part`: "funnel", "transitions" and "breakdown" the groups; "time-in-stage" the
+ * groups and the trend; "breaks" the break points and KPIs; "stalled" the idle units; "deals"
+ * the groups and the deal tables; "kpis"; "dmu" the DMU coverage. JM_EINVAL for another name
+ * (jm_report_part_name(0, 1, ...) lists them, NULL after the last).
+ */
+JM_API jm_status jm_report_json_part(const struct jm_report *r, enum jm_lang lang,
+                                     const char *part, struct jm_strbuf *sb);
+JM_API const char *jm_report_part_name(size_t i);
 
 /* The store options a journey needs (event columns its rules and channel groups read), plus
  * those of breakdown `by` (may be NULL). */
 JM_API void jm_journey_store_options(const struct jm_journey *j, const char *by,
                                      struct jm_store_options *opts);
+
+
+/* ---------------------------------------------------------------- periods and drill-down */
+
+/*
+ * A period in words into [*from, *to): "2024" (a year), "2024-03" (a month), "2024-03-05" (a
+ * day) or "FROM..TO" (dates, both days included; either side may be left out: open ends are
+ * INT64_MIN / INT64_MAX). False when `p` is none of these or FROM is not before TO. Used by the
+ * CLI's --period and the API's ?period.
+ */
+JM_API bool jm_period_parse(const char *p, int64_t *from, int64_t *to);
+
+/* The numbers of a report one can drill into: a stage's funnel figures and idle units. */
+enum jm_drill {
+    JM_DRILL_REACHED,   /* reached the stage in the period */
+    JM_DRILL_CONVERTED, /* of them, reached a later stage (within the conversion window) */
+    JM_DRILL_DROPPED,   /* reached - converted */
+    JM_DRILL_IN_STAGE,  /* in the stage at the end of the data (the map's "in stage now") */
+    JM_DRILL_STALLED,   /* in the stage now, stalled (needs r->idle to list every idle unit) */
+    JM_DRILL_SILENT,    /* in the stage now, silent (likewise) */
+    JM_DRILL__COUNT
+};
+/* "reached", "converted", "dropped", "in_stage", "stalled", "silent". */
+JM_API bool jm_drill_parse(const char *s, enum jm_drill *out);
+JM_API const char *jm_drill_key(enum jm_drill d);
+/*
+ * Marks in `in` (n_units bytes, set to 0 or 1) the units of the report's population counted in
+ * stage `stage`'s `what`, with the rules that made the report's numbers, so the list behind a
+ * number has that number of units. For STALLED and SILENT every idle unit must be listed:
+ * analyse with max_listed >= n_units. Returns the count.
+ */
+JM_API uint64_t jm_report_drill(const struct jm_report *r, size_t stage, enum jm_drill what,
+                                uint8_t *in);
+/*
+ * Marks the units behind break point `b` of `r` (same conventions): DROP its droppers, KPI the
+ * units that reached the stage, LAST_TOUCH the droppers whose last touch was b->what, DMU the
+ * units that entered the stage without role b->what, STALL the idle units in the stage. For
+ * every kind but KPI the count equals b->count.
+ */
+JM_API uint64_t jm_report_drill_break(const struct jm_report *r, const struct jm_break_point *b,
+                                      uint8_t *in);
+/*
+ * Marks the units of the population with at least one event of touchpoint `tp` in the period
+ * (while in stage `stage` when it is not JM_NONE: the map's per-stage touchpoint counts).
+ */
+JM_API uint64_t jm_report_drill_touchpoint(const struct jm_report *r, const char *tp,
+                                           size_t stage, uint8_t *in);
 
 #ifdef __cplusplus
 }

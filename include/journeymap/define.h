@@ -76,6 +76,33 @@ enum jm_lane {
 JM_API const char *jm_lane_key(enum jm_lane lane);
 JM_API const char *jm_lane_name(enum jm_lane lane, enum jm_lang lang);
 
+/*
+ * Annotations: what a team notes on one cell of the map (a stage's lane), from the web app or
+ * the API. Each change saves a new definition version, so annotations live in the definition,
+ * under a stage's `annotations:` (docs/journey-definition.md).
+ */
+enum jm_annotation_kind {
+    JM_ANNOTATION_PAIN_POINT,
+    JM_ANNOTATION_OPPORTUNITY,
+    JM_ANNOTATION_NOTE,
+    JM_ANNOTATION__COUNT
+};
+/* YAML key ("pain_point", "opportunity", "note"); its label in `lang` ("Pain point" /
+ * "Điểm đau"). Parse takes the key; false when unknown. */
+JM_API const char *jm_annotation_kind_key(enum jm_annotation_kind k);
+JM_API const char *jm_annotation_kind_name(enum jm_annotation_kind k, enum jm_lang lang);
+JM_API bool jm_annotation_kind_parse(const char *s, enum jm_annotation_kind *out);
+
+struct jm_annotation {
+    const char *id; /* unique within the journey: letters, digits, '-', '_' */
+    enum jm_lane lane;
+    enum jm_annotation_kind kind;
+    struct jm_text text;
+    const char *author; /* "" when not said */
+    int64_t at;         /* when it was written, UTC microseconds; JM_TIME_NONE when not said */
+    unsigned long line, column;
+};
+
 /* ---------------------------------------------------------------- rules */
 
 enum jm_rule_kind {
@@ -202,6 +229,8 @@ struct jm_stage {
     struct jm_strlist dmu_roles; /* key roles in this stage */
     size_t n_kpis;
     struct jm_kpi *kpis;
+    size_t n_annotations; /* in the order written */
+    struct jm_annotation *annotations;
     unsigned long line, column;
 };
 

@@ -41,11 +41,18 @@ struct jm_storage;
 
 #define JM_STORAGE_CREATE   0x1u /* create the file when missing */
 #define JM_STORAGE_READONLY 0x2u
+/* Every commit is fsynced before it returns (PRAGMA synchronous = FULL), so what was
+ * acknowledged survives an OS crash or power loss too: for the ingest writer, which answers 200
+ * only for durable events. Other connections keep NORMAL (sqlite.c says why). */
+#define JM_STORAGE_DURABLE 0x4u
 
 /*
  * Opens (and with JM_STORAGE_CREATE creates) the workspace at `path`, migrating its schema to
- * the current version. Returns owned; close with jm_storage_close(). Errors: JM_ENOTFOUND (no
- * such workspace), JM_ESTORAGE (not a journeymap workspace, or newer than this build).
+ * the current version. Returns owned; close with jm_storage_close(). A connection waits up to
+ * 10 s for another one's write lock (several connections share a workspace: the server's
+ * writer and request threads, the CLI) before failing with JM_ESTORAGE "busy". Errors:
+ * JM_ENOTFOUND (no such workspace), JM_ESTORAGE (not a journeymap workspace, or newer than
+ * this build).
  */
 JM_API jm_status jm_storage_open(const char *path, unsigned flags, struct jm_storage **out,
                                  struct jm_error *err);
@@ -81,6 +88,16 @@ JM_API jm_status jm_storage_put(struct jm_storage *st, const struct jm_record *r
  * Errors: JM_EINVAL (no transaction open), JM_ESTORAGE (the stored keys cannot be read).
  */
 JM_API jm_status jm_storage_expect_events(struct jm_storage *st, uint64_t n, struct jm_error *err);
+
+/*
+ * Merges the trailing run of small event segments (each under JM_SEGMENT_EVENTS / 16 events,
+ * as many small commits leave them: the ingest writer's group commits write one each) into one
+ * segment, in a transaction of its own. Every event keeps its key, fields and order; only the
+ * segment rows change. Does nothing when there are fewer than two such segments. *merged (may
+ * be NULL) is the number of segments removed. JM_EINVAL inside an open transaction.
+ */
+JM_API jm_status jm_storage_compact_events(struct jm_storage *st, unsigned *merged,
+                                           struct jm_error *err);
 
 /* Says whether an entity with text id `id` exists (committed or in this transaction). */
 JM_API jm_status jm_storage_exists(struct jm_storage *st, enum jm_entity kind, const char *id,
@@ -131,6 +148,13 @@ JM_API jm_status jm_storage_scan_event_fields(struct jm_storage *st, uint64_t fi
  */
 JM_API void jm_event_segment_text(struct jm_storage *st, const struct jm_event_segment *seg,
                                   size_t i, enum jm_event_field f, const char **s, size_t *len);
+/*
+ * The workspace row id of account or contact `id[0..len)`, as the account and contact columns of
+ * struct jm_event_segment hold it, into *rowid: for readers that join other records to events
+ * (the store applies the identities table this way). JM_ENOTFOUND when there is none.
+ */
+JM_API jm_status jm_storage_row_id(struct jm_storage *st, enum jm_entity kind, const char *id,
+                                   size_t len, uint32_t *rowid, struct jm_error *err);
 /* Properties JSON of event `i`, or len 0. */
 JM_API void jm_event_segment_props(const struct jm_event_segment *seg, size_t i, const char **s,
                                    size_t *len);

@@ -59,7 +59,9 @@ JM_API jm_status jm_keys_list(struct jm_storage *st, jm_key_fn fn, void *ctx,
  * first time. */
 JM_API jm_status jm_keys_revoke(struct jm_storage *st, const char *id, int64_t when,
                                 struct jm_error *err);
-/* Records that key `id` was used at `when` (best effort: callers may ignore failure). */
+/* Records that key `id` was used at `when` (best effort: callers may ignore failure). Written
+ * only when the stored time is a minute or more older, so a busy key costs no write per
+ * request; a caller holding the row may skip the call when row.last_used is that recent. */
 JM_API jm_status jm_keys_touch(struct jm_storage *st, const char *id, int64_t when,
                                struct jm_error *err);
 

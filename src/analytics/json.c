@@ -317,45 +317,99 @@ static void deals_tables(struct out *o, const struct jm_report *r)
     raw(o, "]");
 }
 
+enum {
+    P_GROUPS = 1u << 0,
+    P_KPIS = 1u << 1,
+    P_BREAKS = 1u << 2,
+    P_IDLE = 1u << 3,
+    P_TREND = 1u << 4,
+    P_COVERAGE = 1u << 5,
+    P_DEALS = 1u << 6,
+    P_ALL = 0x7fu
+};
+
+static void report(struct out *o, const struct jm_report *r, unsigned parts)
+{
+    enum jm_lang lang = o->lang;
+    const struct jm_journey *j = r->tl->journey;
+    raw(o, "{\"journey\":");
+    str(o, j->key);
+    raw(o, ",\"name\":");
+    str(o, jm_text_get(&j->name, lang));
+    raw(o, r->tl->level == JM_LEVEL_ACCOUNT ? ",\"level\":\"account\"" : ",\"level\":\"contact\"");
+    char buf[40];
+    jm_time_format(r->tl->as_of, false, buf, sizeof(buf));
+    raw(o, ",\"as_of\":");
+    str(o, r->tl->as_of == INT64_MIN ? NULL : buf);
+    raw(o, ",\"by\":");
+    if (r->opts.by)
+        str(o, r->opts.by);
+    else
+        raw(o, "null");
+    raw(o, ",\"stages\":[");
+    for (size_t s = 0; s < r->tl->n_stages; s++) {
+        raw(o, s ? ",{\"key\":" : "{\"key\":");
+        str(o, j->stages[s].key);
+        raw(o, ",\"name\":");
+        str(o, jm_text_get(&j->stages[s].name, lang));
+        raw(o, "}");
+    }
+    raw(o, "]");
+    if (parts & P_GROUPS) {
+        raw(o, ",\"groups\":[");
+        for (size_t g = 0; g < r->n_groups; g++) {
+            if (g)
+                raw(o, ",");
+            group(o, r, &r->groups[g]);
+        }
+        raw(o, "]");
+    }
+    if (parts & P_KPIS)
+        kpis(o, r);
+    if (parts & P_BREAKS)
+        breaks(o, r);
+    if (parts & P_IDLE)
+        idle(o, r);
+    if (parts & P_TREND)
+        trend(o, r);
+    if (parts & P_COVERAGE)
+        coverage(o, r);
+    if (parts & P_DEALS)
+        deals_tables(o, r);
+    raw(o, "}\n");
+}
+
 jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, struct jm_strbuf *sb)
 {
     struct out o = {sb, JM_OK, lang};
-    const struct jm_journey *j = r->tl->journey;
-    raw(&o, "{\"journey\":");
-    str(&o, j->key);
-    raw(&o, ",\"name\":");
-    str(&o, jm_text_get(&j->name, lang));
-    raw(&o, r->tl->level == JM_LEVEL_ACCOUNT ? ",\"level\":\"account\"" : ",\"level\":\"contact\"");
-    char buf[40];
-    jm_time_format(r->tl->as_of, false, buf, sizeof(buf));
-    raw(&o, ",\"as_of\":");
-    str(&o, r->tl->as_of == INT64_MIN ? NULL : buf);
-    raw(&o, ",\"by\":");
-    if (r->opts.by)
-        str(&o, r->opts.by);
-    else
-        raw(&o, "null");
-    raw(&o, ",\"stages\":[");
-    for (size_t s = 0; s < r->tl->n_stages; s++) {
-        raw(&o, s ? ",{\"key\":" : "{\"key\":");
-        str(&o, j->stages[s].key);
-        raw(&o, ",\"name\":");
-        str(&o, jm_text_get(&j->stages[s].name, lang));
-        raw(&o, "}");
-    }
-    raw(&o, "],\"groups\":[");
-    for (size_t g = 0; g < r->n_groups; g++) {
-        if (g)
-            raw(&o, ",");
-        group(&o, r, &r->groups[g]);
-    }
-    raw(&o, "]");
-    kpis(&o, r);
-    breaks(&o, r);
-    idle(&o, r);
-    trend(&o, r);
-    coverage(&o, r);
-    deals_tables(&o, r);
-    raw(&o, "}\n");
+    report(&o, r, P_ALL);
     return o.rc;
+}
+
+static const struct {
+    const char *name;
+    unsigned parts;
+} PARTS[] = {
+    {"funnel", P_GROUPS},         {"time-in-stage", P_GROUPS | P_TREND},
+    {"transitions", P_GROUPS},    {"breaks", P_BREAKS | P_KPIS},
+    {"stalled", P_IDLE},          {"deals", P_GROUPS | P_DEALS},
+    {"breakdown", P_GROUPS},      {"kpis", P_KPIS},
+    {"dmu", P_COVERAGE},
+};
+
+const char *jm_report_part_name(size_t i)
+{
+    return i < sizeof(PARTS) / sizeof(PARTS[0]) ? PARTS[i].name : NULL;
+}
+
+jm_status jm_report_json_part(const struct jm_report *r, enum jm_lang lang, const char *part,
+                              struct jm_strbuf *sb)
+{
+    for (size_t i = 0; i < sizeof(PARTS) / sizeof(PARTS[0]); i++)
+        if (strcmp(part, PARTS[i].name) == 0) {
+            struct out o = {sb, JM_OK, lang};
+            report(&o, r, PARTS[i].parts);
+            return o.rc;
+        }
+    return JM_EINVAL;
 }

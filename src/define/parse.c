@@ -264,9 +264,9 @@ jm_status jm__def_stage_index(struct jm_defparse *p, const struct jm_ynode *n, c
     return jm__def_fail(p, n, "no stage '%s' (stages: %s)", key, list);
 }
 
-static const char *const stage_keys[] = {"key",     "name",    "owner",     "active",
-                                         "revisit", "emotion", "dmu_roles", "entry",
-                                         "lanes",   "kpis",    "future",    NULL};
+static const char *const stage_keys[] = {"key",     "name",        "owner", "active", "revisit",
+                                         "emotion", "dmu_roles",   "entry", "lanes",  "kpis",
+                                         "future",  "annotations", NULL};
 
 /* First pass: every stage's key, so rules and the goal may name any stage. */
 static jm_status stage_keys_pass(struct jm_defparse *p, const struct jm_ynode *list)
@@ -373,6 +373,8 @@ static jm_status stage_body(struct jm_defparse *p, const struct jm_ynode *n, str
         rc = stage_lanes(p, x, "future", st->future, st);
     if (!rc && (x = jm__def_get(n, "kpis")))
         rc = stage_kpis(p, x, st);
+    if (!rc && (x = jm__def_get(n, "annotations")))
+        rc = jm__def_annotations(p, x, st);
     if (rc)
         return rc;
     if (!(x = jm__def_get(n, "entry")))

@@ -65,6 +65,11 @@ jm_status jm__def_stage_index(struct jm_defparse *p, const struct jm_ynode *n, c
 /* `count` zeroed elements of `size` bytes in the journey's arena (JM_ENOMEM reported). */
 jm_status jm__def_array(struct jm_defparse *p, size_t count, size_t size, void **out);
 
+/* ---------------------------------------------------------------- annotation.c */
+
+/* A stage's `annotations:` list into st (ids checked against the stages parsed before). */
+jm_status jm__def_annotations(struct jm_defparse *p, const struct jm_ynode *n, struct jm_stage *st);
+
 /* ---------------------------------------------------------------- catalog.c */
 
 jm_status jm__def_kpi(struct jm_defparse *p, const struct jm_ynode *n, struct jm_kpi *k);

@@ -373,6 +373,25 @@ static void put_settings(struct writer *w)
         put_str_field(w, 2, "goal", j->stages[s->goal].key);
 }
 
+/* One annotation per line, as a flow mapping: a line per note keeps version diffs readable. */
+static void put_annotation(struct writer *w, const struct jm_annotation *a)
+{
+    put(w, "      - {id: ");
+    put_str(w, a->id);
+    put(w, ", lane: %s, kind: %s, text: ", jm_lane_key(a->lane), jm_annotation_kind_key(a->kind));
+    put_text(w, &a->text);
+    if (a->author && *a->author) {
+        put(w, ", author: ");
+        put_str(w, a->author);
+    }
+    if (a->at != JM_TIME_NONE) {
+        char when[40];
+        jm_time_format(a->at, false, when, sizeof(when));
+        put(w, ", at: %s", when);
+    }
+    put(w, "}\n");
+}
+
 static void put_stage(struct writer *w, size_t i)
 {
     const struct jm_stage *st = &w->j->stages[i];
@@ -429,6 +448,10 @@ static void put_stage(struct writer *w, size_t i)
         put_kpi(w, &st->kpis[k]);
         put(w, "\n");
     }
+    if (st->n_annotations)
+        put(w, "    annotations:\n");
+    for (size_t a = 0; a < st->n_annotations; a++)
+        put_annotation(w, &st->annotations[a]);
 }
 
 static void put_touchpoint(struct writer *w, const struct jm_touchpoint_def *t)

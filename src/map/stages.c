@@ -276,6 +276,35 @@ static void roles(struct jm__builder *b, size_t s)
         }
 }
 
+/*
+ * The annotations of lane `l` as "Pain point: text" in the map's language. The kind goes into
+ * the text because the renderers draw a note as one string: a pain point noted in the
+ * opportunities lane must still read as one.
+ */
+static void notes(struct jm__builder *b, const struct jm_stage *def, size_t l,
+                  struct jm_map_cell *c)
+{
+    size_t n = 0;
+    for (size_t a = 0; a < def->n_annotations; a++)
+        n += def->annotations[a].lane == (enum jm_lane)l;
+    c->notes = jm__map_alloc(b, n, sizeof(char *));
+    for (size_t a = 0; c->notes && a < def->n_annotations; a++) {
+        const struct jm_annotation *an = &def->annotations[a];
+        if (an->lane != (enum jm_lane)l)
+            continue;
+        const char *kind = jm_annotation_kind_name(an->kind, b->lang);
+        const char *text = jm_text_get(&an->text, b->lang);
+        size_t klen = strlen(kind), tlen = strlen(text);
+        char *s = jm__map_alloc(b, klen + tlen + 3, 1);
+        if (!s)
+            return;
+        memcpy(s, kind, klen);
+        memcpy(s + klen, ": ", 2);
+        memcpy(s + klen + 2, text, tlen + 1);
+        c->notes[c->n_notes++] = s;
+    }
+}
+
 static void cells(struct jm__builder *b, size_t s)
 {
     const struct jm_stage *def = &b->j->stages[s];
@@ -284,7 +313,7 @@ static void cells(struct jm__builder *b, size_t s)
         struct jm_map_cell *c = &st->cells[l];
         c->items = jm__map_texts(b, &def->lanes[l], &c->n);
         c->future = jm__map_texts(b, &def->future[l], &c->n_future);
-        c->notes = jm__map_alloc(b, 0, sizeof(char *));
+        notes(b, def, l, c);
     }
 }
 

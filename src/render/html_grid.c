@@ -142,7 +142,10 @@ static void touchpoints_cell(struct jm__svg *s, const struct jm_map_stage *st,
     for (size_t i = 0; i < st->n_touchpoints; i++) {
         const struct jm_map_touchpoint *tp = &st->touchpoints[i];
         const char *c = jm__team_color(s->m, tp->owner);
-        jm__out_f(&s->o, "<li class=\"jm-tp\" style=\"--team:%s\">", c);
+        jm__out_f(&s->o, "<li class=\"jm-tp\" style=\"--team:%s\"", c);
+        /* For the web app's drill-down to the touchpoint's accounts. */
+        jm__html_data(s, "touchpoint", tp->key);
+        jm__out_raw(&s->o, ">");
         jm__html_el(s, "span", "jm-tp-name", tp->name);
         jm_strbuf_reset(tmp);
         sub_from(s, tmp, jm__touchpoint_meta(s->m, tp, tmp));
@@ -259,6 +262,9 @@ static void cell(struct jm__svg *s, const struct jm_map_lane *lane, size_t i, st
               st->in_view ? "" : " jm-dim jm-dimcol");
     stage_attrs(s, st);
     jm__html_data(s, "lane", lane->key);
+    /* Text cells are the ones the web app lets an editor change. */
+    if (lane->kind == JM_MAP_LANE_TEXT)
+        jm__out_raw(&s->o, " data-kind=\"text\"");
     if (emotion)
         jm__out_f(&s->o, " style=\"grid-row:1;grid-column:%zu\"", i + 2);
     jm__out_raw(&s->o, ">");

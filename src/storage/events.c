@@ -208,3 +208,19 @@ jm_status jm__event_put(struct jm_storage *st, const struct jm_record *rec,
     *outcome = JM_PUT_INSERTED;
     return JM_OK;
 }
+
+jm_status jm_storage_row_id(struct jm_storage *st, enum jm_entity kind, const char *id, size_t len,
+                            uint32_t *rowid, struct jm_error *err)
+{
+    *rowid = 0;
+    if (!st || !id || (kind != JM_ENT_ACCOUNT && kind != JM_ENT_CONTACT))
+        return jm_error_set(err, JM_EINVAL, "row ids are for accounts and contacts");
+    uint64_t r;
+    const char *key;
+    jm_status rc = jm__storage_ref(st, kind, id, len, &r, &key, err);
+    if (!rc)
+        rc = id_limit(r, jm_entity_get(kind)->singular, err);
+    if (!rc)
+        *rowid = (uint32_t)r;
+    return rc;
+}

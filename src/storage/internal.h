@@ -9,6 +9,9 @@
  *   events.c   the event put path: dedup key set, reference and dictionary resolution.
  *   check.c    jm_storage_check().
  *   stats.c    jm_storage_stats().
+ *   keys.c journeys.c failed.c identity.c lookup.c
+ *              the workspace records of workspace.h, through jm__storage_exec() (parameterised
+ *              statements cached per connection) and jm__storage_scan_where().
  *
  * Caches (all per connection, all rebuilt from the database on demand):
  *
@@ -26,6 +29,8 @@
 #ifndef JM_STORAGE_INTERNAL_H
 #define JM_STORAGE_INTERNAL_H
 
+#include <string.h>
+
 #include "journeymap/storage.h"
 #include "base/internal.h"
 
@@ -40,11 +45,17 @@ struct sqlite3_stmt;
 
 /* ---------------------------------------------------------------- schema (schema.c) */
 
-#define JM__SCHEMA_VERSION 2
+#define JM__SCHEMA_VERSION 3
 /* Application id in the SQLite header: "JMAP". */
 #define JM__APPLICATION_ID 0x4a4d4150
 #define JM__FORMAT         "journeymap workspace"
 #define JM__SEGMENT_FORMAT "1"
+
+/* An account's domain as matched by jm_storage_account_by_domain(): lower case, without a
+ * leading "www.". Indexed (migration 3), so the query must use this very text. */
+#define JM__DOMAIN_KEY                                                                             \
+    "(CASE WHEN lower(substr(domain, 1, 4)) = 'www.' THEN lower(substr(domain, 5))"                \
+    " ELSE lower(domain) END)"
 
 /* jm__migrations[v] takes a workspace from schema version v to v + 1. */
 extern const char *const jm__migrations[JM__SCHEMA_VERSION];
@@ -212,6 +223,12 @@ enum jm__stmt {
     JM_Q__COUNT
 };
 
+/* A statement of jm__storage_exec(), prepared once per connection. */
+struct jm__cached {
+    const char *sql;
+    struct sqlite3_stmt *s;
+};
+
 /* Which caches the open transaction added to (rollback drops those). */
 #define JM__DIRTY_DICT (1u << JM_ENT__COUNT)
 #define JM__DIRTY_KEYS (1u << (JM_ENT__COUNT + 1))
@@ -227,6 +244,7 @@ struct jm_storage {
     unsigned dirty;
     bool have_data_version;
     int64_t data_version;
+    uint64_t own_commits; /* commits through this connection, for jm_storage_data_version() */
 
     struct sqlite3_stmt *q[JM_Q__COUNT];
     struct sqlite3_stmt *find[JM_ENT__COUNT];  /* identity -> rowid */
@@ -239,6 +257,9 @@ struct jm_storage {
     struct jm_u64set keys;
     bool keys_loaded;
     struct jm__hit hit[JM_SC__COUNT];
+
+    struct jm__cached *cached; /* jm__storage_exec() statements, by address of their text */
+    size_t ncached, capcached;
 
     struct jm__segbuf build;
     struct jm__segread read;
@@ -274,15 +295,15 @@ jm_status jm__storage_segments(struct jm_storage *st, uint32_t columns, jm__raw_
                                struct jm_error *err);
 #define JM__ALL_SEGCOLS ((1u << JM_SC__COUNT) - 1)
 
-/* One result column of jm__storage_query(). */
+/* One result column of jm__storage_query() and jm__storage_exec(), or one parameter. */
 struct jm__sqlval {
-    enum { JM_SQL_NULL, JM_SQL_INT, JM_SQL_REAL, JM_SQL_TEXT } type;
+    enum { JM_SQL_NULL, JM_SQL_INT, JM_SQL_REAL, JM_SQL_TEXT, JM_SQL_BLOB } type;
     int64_t i;
     double r;
-    const char *s;
+    const char *s; /* TEXT and BLOB (never NULL in a result; "" for NULL) */
     size_t len;
 };
-#define JM__SQL_MAXCOL 8
+#define JM__SQL_MAXCOL 24 /* compact.c reads a whole segment row: 4 + JM_SC__COUNT */
 typedef jm_status (*jm__row_fn)(const struct jm__sqlval *col, int ncol, void *ctx);
 /*
  * Runs one fixed SQL statement (no parameters; never data in its text) and calls `fn` per
@@ -290,6 +311,61 @@ typedef jm_status (*jm__row_fn)(const struct jm__sqlval *col, int ncol, void *ct
  */
 jm_status jm__storage_query(struct jm_storage *st, const char *sql, jm__row_fn fn, void *ctx,
                             struct jm_error *err);
+
+/* Parameters for jm__storage_exec(). */
+static inline struct jm__sqlval jm__sql_int(int64_t i)
+{
+    return (struct jm__sqlval){.type = JM_SQL_INT, .i = i};
+}
+/* `s` may be NULL: binds SQL NULL. */
+static inline struct jm__sqlval jm__sql_text(const char *s, size_t len)
+{
+    return (struct jm__sqlval){.type = s ? JM_SQL_TEXT : JM_SQL_NULL, .s = s, .len = len};
+}
+static inline struct jm__sqlval jm__sql_str(const char *s)
+{
+    return jm__sql_text(s, s ? strlen(s) : 0);
+}
+static inline struct jm__sqlval jm__sql_blob(const void *p, size_t len)
+{
+    return (struct jm__sqlval){.type = JM_SQL_BLOB, .s = (const char *)p, .len = len};
+}
+static inline struct jm__sqlval jm__sql_null(void)
+{
+    return (struct jm__sqlval){.type = JM_SQL_NULL};
+}
+
+/* What a jm__storage_exec() write did. */
+struct jm__sqlresult {
+    int64_t changes; /* rows inserted, updated or deleted */
+    int64_t rowid;   /* the last inserted rowid */
+};
+
+/*
+ * Runs the parameterised statement `sql` with args[0..nargs) bound to ?1..?nargs, calling `fn`
+ * (may be NULL) per result row with columns valid during the call; a non-zero return from `fn`
+ * stops and is returned. `sql` must be a string with static storage: the prepared statement is
+ * kept per connection, found again by the text's address. A write (the statement is not read-
+ * only) joins the open transaction, or when none is open runs alone in autocommit, which is one
+ * transaction of its own; it is refused inside an aborted transaction. `res` may be NULL.
+ * Constraint failures are JM_ECONFLICT with SQLite's message in `err`.
+ */
+jm_status jm__storage_exec(struct jm_storage *st, const char *sql, const struct jm__sqlval *args,
+                           int nargs, jm__row_fn fn, void *ctx, struct jm__sqlresult *res,
+                           struct jm_error *err);
+
+/*
+ * Like jm_storage_scan(), with a filter: `where` is SQL text put after "WHERE" (built by the
+ * caller from fixed column names, never from data) with parameters args[0..nargs), and at most
+ * `limit` records (0: all). Records come in id order (revenue: account, period start).
+ */
+jm_status jm__storage_scan_where(struct jm_storage *st, enum jm_entity kind, const char *where,
+                                 const struct jm__sqlval *args, int nargs, size_t limit,
+                                 jm_record_fn fn, void *ctx, struct jm_error *err);
+
+/* Checks the caches against PRAGMA data_version (refresh in sqlite.c) and returns the number
+ * behind jm_storage_data_version(). */
+jm_status jm__storage_version(struct jm_storage *st, uint64_t *v, struct jm_error *err);
 
 /* events.c: the event branch of jm_storage_put(). */
 jm_status jm__event_put(struct jm_storage *st, const struct jm_record *rec,

@@ -23,6 +23,9 @@
  * History:
  *   1  meta, the entity tables, dict, event_segments, import_log
  *   2  indexes on the reference columns (per-account lookups, cheap foreign key checks)
+ *   3  the records of `journeymap serve` (workspace.h): api_keys, journey_versions,
+ *      failed_events, identities; an index on accounts' normalised domain (ingest attaches a
+ *      contact to the account of its email's domain)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -111,4 +114,44 @@ static const char migration_2[] = "CREATE INDEX accounts_owner ON accounts(owner
                                   "CREATE INDEX surveys_account ON surveys(account);\n"
                                   "CREATE INDEX surveys_contact ON surveys(contact);\n";
 
-const char *const jm__migrations[JM__SCHEMA_VERSION] = {migration_1, migration_2};
+/*
+ * Keys keep only a hash (access.h says why BLAKE2b is enough). Journey versions are
+ * append-only; `yaml` is the whole definition, so any version can be served or diffed alone.
+ * The domain index's expression must stay the one jm_storage_account_by_domain() queries.
+ */
+static const char migration_3[] = "CREATE TABLE api_keys(\n"
+                                  "rowid INTEGER PRIMARY KEY,\n"
+                                  "id TEXT NOT NULL UNIQUE,\n"
+                                  "hash BLOB NOT NULL,\n"
+                                  "role TEXT NOT NULL,\n"
+                                  "name TEXT NOT NULL DEFAULT '',\n"
+                                  "created INTEGER NOT NULL,\n"
+                                  "last_used INTEGER,\n"
+                                  "revoked INTEGER);\n"
+
+                                  "CREATE TABLE journey_versions(\n"
+                                  "rowid INTEGER PRIMARY KEY,\n"
+                                  "key TEXT NOT NULL,\n"
+                                  "version INTEGER NOT NULL CHECK (version > 0),\n"
+                                  "saved INTEGER NOT NULL,\n"
+                                  "author TEXT NOT NULL DEFAULT '',\n"
+                                  "message TEXT NOT NULL DEFAULT '',\n"
+                                  "yaml TEXT NOT NULL,\n"
+                                  "UNIQUE(key, version));\n"
+
+                                  "CREATE TABLE failed_events(\n"
+                                  "id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                                  "received INTEGER NOT NULL,\n"
+                                  "key_id TEXT NOT NULL DEFAULT '',\n"
+                                  "call TEXT NOT NULL,\n"
+                                  "reason TEXT NOT NULL,\n"
+                                  "payload TEXT NOT NULL);\n"
+
+                                  "CREATE TABLE identities(\n"
+                                  "anon TEXT PRIMARY KEY,\n"
+                                  "contact TEXT NOT NULL REFERENCES contacts(id)) WITHOUT ROWID;\n"
+                                  "CREATE INDEX identities_contact ON identities(contact);\n"
+
+                                  "CREATE INDEX accounts_domain ON accounts(" JM__DOMAIN_KEY ");\n";
+
+const char *const jm__migrations[JM__SCHEMA_VERSION] = {migration_1, migration_2, migration_3};

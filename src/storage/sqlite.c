@@ -14,7 +14,12 @@
  *                        import repairs it, since imports are idempotent.
  *   foreign_keys=ON      SQLite enforces every REF column; jm_storage_put() checks references
  *                        itself first only to give a clear "account 'X' does not exist".
- *   busy_timeout=5000    a second writer waits for the first rather than failing at once.
+ *   synchronous=FULL     instead, with JM_STORAGE_DURABLE (the ingest writer): the WAL is
+ *                        fsynced on every commit, because ingest answers 200 only for events
+ *                        that survive a power loss; group commit spreads that cost.
+ *   busy_timeout=10000   a second writer waits for the first rather than failing at once: the
+ *                        server runs a writer thread, request threads and maybe the CLI on one
+ *                        file, and an ingest group commit holds the lock for a few ms.
  *   BEGIN IMMEDIATE      a transaction takes the write lock up front, so two importers queue
  *                        instead of deadlocking on a read-to-write upgrade.
  *
@@ -203,7 +208,7 @@ static jm_status db_open(struct jm_storage *st, struct jm_error *err)
                             "cannot open workspace '%s': %s", st->path, msg);
     }
     sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, 5000);
+    sqlite3_busy_timeout(st->db, 10000);
     return JM_OK;
 }
 
@@ -255,10 +260,14 @@ static jm_status identify(struct jm_storage *st, int *version, struct jm_error *
 static jm_status configure(struct jm_storage *st, struct jm_error *err)
 {
     static const char pragmas[] = "PRAGMA foreign_keys = ON;"
-                                  "PRAGMA synchronous = NORMAL;"
                                   "PRAGMA journal_size_limit = 67108864;"
                                   "PRAGMA cache_size = -32768;";
     int rc = sqlite3_exec(st->db, pragmas, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(st->db,
+                          st->flags & JM_STORAGE_DURABLE ? "PRAGMA synchronous = FULL"
+                                                         : "PRAGMA synchronous = NORMAL",
+                          NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return db_fail(st, rc, err, "cannot configure the workspace");
     if (st->flags & JM_STORAGE_READONLY)
@@ -428,6 +437,9 @@ jm_status jm_storage_open(const char *path, unsigned flags, struct jm_storage **
         rc = identify(st, &version, err);
     if (!rc)
         rc = configure(st, err);
+    /* A file that only claims to be a workspace is refused before any migration touches it. */
+    if (!rc && version > 0)
+        rc = check_meta(st, err);
     if (!rc)
         rc = migrate(st, version, err);
     if (!rc)
@@ -484,6 +496,9 @@ void jm_storage_close(struct jm_storage *st)
     }
     for (int q = 0; q < JM_Q__COUNT; q++)
         sqlite3_finalize(st->q[q]);
+    for (size_t i = 0; i < st->ncached; i++)
+        sqlite3_finalize(st->cached[i].s);
+    jm_free(st->cached);
     sqlite3_close(st->db);
     drop_caches(st, ALL_CACHES);
     jm__segbuf_release(&st->build);
@@ -554,6 +569,7 @@ jm_status jm_storage_commit(struct jm_storage *st, struct jm_error *err)
     }
     st->in_tx = false;
     st->dirty = 0;
+    st->own_commits++;
     return JM_OK;
 }
 
@@ -1170,15 +1186,22 @@ jm_status jm_storage_put(struct jm_storage *st, const struct jm_record *rec,
 
 /* ================================================================ reading rows */
 
-static jm_status build_select(struct jm_strbuf *sb, const struct jm_entity_def *def)
+/* SELECT <fields>, properties FROM <table> [WHERE <where>] ORDER BY <identity> [LIMIT n]. */
+static jm_status build_select(struct jm_strbuf *sb, const struct jm_entity_def *def,
+                              const char *where, size_t limit)
 {
     jm_status rc = jm_strbuf_addstr(sb, "SELECT ");
     for (size_t i = 0; i < def->nfields && !rc; i++)
         rc = jm_strbuf_addf(sb, "%s, ", def->fields[i].name);
     if (!rc)
-        rc = jm_strbuf_addf(sb, "properties FROM %s ORDER BY ", def->name);
+        rc = jm_strbuf_addf(sb, "properties FROM %s", def->name);
+    if (!rc && where)
+        rc = jm_strbuf_addf(sb, " WHERE %s", where);
     if (!rc)
-        rc = jm_strbuf_addstr(sb, def->id_field >= 0 ? "id" : "account, period_start");
+        rc = jm_strbuf_addstr(sb, def->id_field >= 0 ? " ORDER BY id"
+                                                     : " ORDER BY account, period_start");
+    if (!rc && limit)
+        rc = jm_strbuf_addf(sb, " LIMIT %zu", limit);
     return rc;
 }
 
@@ -1239,20 +1262,24 @@ static void read_record(sqlite3_stmt *s, const struct jm_entity_def *def, struct
     }
 }
 
-jm_status jm_storage_scan(struct jm_storage *st, enum jm_entity kind, jm_record_fn fn, void *ctx,
-                          struct jm_error *err)
+static jm_status bind_args(struct jm_storage *st, sqlite3_stmt *s, const struct jm__sqlval *args,
+                           int nargs, struct jm_error *err);
+
+jm_status jm__storage_scan_where(struct jm_storage *st, enum jm_entity kind, const char *where,
+                                 const struct jm__sqlval *args, int nargs, size_t limit,
+                                 jm_record_fn fn, void *ctx, struct jm_error *err)
 {
     const struct jm_entity_def *def = jm_entity_get(kind);
     if (!st || !def || kind == JM_ENT_EVENT || !fn)
         return jm_error_set(err, JM_EINVAL, "invalid arguments to scan records");
     struct jm_strbuf sql = JM_STRBUF_INIT;
     sqlite3_stmt *s = NULL;
-    jm_status rc = build_select(&sql, def);
+    jm_status rc = build_select(&sql, def, where, limit);
     rc = rc ? jm_error_set(err, rc, "out of memory") : prepare(st, sql.buf, false, &s, err);
     jm_strbuf_release(&sql);
-    if (rc)
-        return rc;
-    bool row = true;
+    if (!rc)
+        rc = bind_args(st, s, args, nargs, err);
+    bool row = !rc;
     while (!rc && row) {
         rc = next_row(st, s, &row, "cannot read the workspace", err);
         if (rc || !row)
@@ -1263,6 +1290,12 @@ jm_status jm_storage_scan(struct jm_storage *st, enum jm_entity kind, jm_record_
     }
     sqlite3_finalize(s);
     return rc;
+}
+
+jm_status jm_storage_scan(struct jm_storage *st, enum jm_entity kind, jm_record_fn fn, void *ctx,
+                          struct jm_error *err)
+{
+    return jm__storage_scan_where(st, kind, NULL, NULL, 0, 0, fn, ctx, err);
 }
 
 jm_status jm_storage_count(struct jm_storage *st, enum jm_entity kind, uint64_t *n,
@@ -1505,6 +1538,13 @@ static void read_sqlval(sqlite3_stmt *s, int col, struct jm__sqlval *v)
         v->type = JM_SQL_NULL;
         v->s = "";
         break;
+    case SQLITE_BLOB:
+        v->type = JM_SQL_BLOB;
+        v->s = sqlite3_column_blob(s, col);
+        v->len = (size_t)sqlite3_column_bytes(s, col);
+        if (!v->s)
+            v->s = "";
+        break;
     default:
         v->type = JM_SQL_TEXT;
         v->s = (const char *)sqlite3_column_text(s, col);
@@ -1536,6 +1576,126 @@ jm_status jm__storage_query(struct jm_storage *st, const char *sql, jm__row_fn f
         rc = fn(col, ncol, ctx);
     }
     sqlite3_finalize(s);
+    return rc;
+}
+
+static jm_status bind_args(struct jm_storage *st, sqlite3_stmt *s, const struct jm__sqlval *args,
+                           int nargs, struct jm_error *err)
+{
+    for (int i = 0; i < nargs; i++) {
+        const struct jm__sqlval *a = &args[i];
+        int rc = SQLITE_OK;
+        switch (a->type) {
+        case JM_SQL_NULL:
+            rc = sqlite3_bind_null(s, i + 1);
+            break;
+        case JM_SQL_INT:
+            rc = sqlite3_bind_int64(s, i + 1, a->i);
+            break;
+        case JM_SQL_REAL:
+            rc = sqlite3_bind_double(s, i + 1, a->r);
+            break;
+        case JM_SQL_TEXT:
+            rc = sqlite3_bind_text64(s, i + 1, a->s, a->len, SQLITE_STATIC, SQLITE_UTF8);
+            break;
+        case JM_SQL_BLOB:
+            rc = sqlite3_bind_blob64(s, i + 1, a->s, a->len, SQLITE_STATIC);
+            break;
+        }
+        if (rc != SQLITE_OK)
+            return db_fail(st, rc, err, "cannot bind a parameter");
+    }
+    return JM_OK;
+}
+
+/* The kept statement for `sql`, prepared on first use. A statement still stepping (a callback
+ * running the same query again) gets a fresh one, which *fresh says to finalize. */
+static jm_status cached_stmt(struct jm_storage *st, const char *sql, sqlite3_stmt **out,
+                             bool *fresh, struct jm_error *err)
+{
+    *fresh = false;
+    for (size_t i = 0; i < st->ncached; i++)
+        if (st->cached[i].sql == sql) {
+            if (!sqlite3_stmt_busy(st->cached[i].s)) {
+                *out = st->cached[i].s;
+                return JM_OK;
+            }
+            *fresh = true;
+            return prepare(st, sql, false, out, err);
+        }
+    if (st->ncached == st->capcached) {
+        void *p = st->cached;
+        if (jm_grow(&p, &st->capcached, st->ncached + 1, sizeof(*st->cached)))
+            return jm_error_set(err, JM_ENOMEM, "out of memory");
+        st->cached = p;
+    }
+    jm_status rc = prepare(st, sql, true, out, err);
+    if (!rc)
+        st->cached[st->ncached++] = (struct jm__cached){sql, *out};
+    return rc;
+}
+
+static jm_status exec_rows(struct jm_storage *st, sqlite3_stmt *s, jm__row_fn fn, void *ctx,
+                           struct jm_error *err)
+{
+    int ncol = sqlite3_column_count(s);
+    if (ncol > JM__SQL_MAXCOL)
+        ncol = JM__SQL_MAXCOL;
+    jm_status rc = JM_OK;
+    bool row = true;
+    while (!rc && row) {
+        rc = next_row(st, s, &row, "query failed", err);
+        if (rc || !row || !fn)
+            continue;
+        struct jm__sqlval col[JM__SQL_MAXCOL];
+        for (int c = 0; c < ncol; c++)
+            read_sqlval(s, c, &col[c]);
+        rc = fn(col, ncol, ctx);
+    }
+    return rc;
+}
+
+jm_status jm__storage_exec(struct jm_storage *st, const char *sql, const struct jm__sqlval *args,
+                           int nargs, jm__row_fn fn, void *ctx, struct jm__sqlresult *res,
+                           struct jm_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    bool fresh;
+    if (res)
+        *res = (struct jm__sqlresult){0, 0};
+    jm_status rc = cached_stmt(st, sql, &s, &fresh, err);
+    if (rc)
+        return rc;
+    bool write = !sqlite3_stmt_readonly(s);
+    if (write && st->flags & JM_STORAGE_READONLY)
+        rc = jm_error_set(err, JM_EINVAL, "workspace '%s' is open read-only", st->path);
+    else if (write && st->in_tx)
+        rc = writable(st, err);
+    if (!rc)
+        rc = bind_args(st, s, args, nargs, err);
+    if (!rc)
+        rc = exec_rows(st, s, fn, ctx, err);
+    if (!rc && write) {
+        int64_t changes = sqlite3_changes64(st->db);
+        if (res)
+            *res = (struct jm__sqlresult){changes, sqlite3_last_insert_rowid(st->db)};
+        if (!st->in_tx && changes > 0)
+            st->own_commits++; /* autocommit: this statement was a transaction of its own */
+    }
+    if (fresh) {
+        sqlite3_finalize(s);
+    } else {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+    return rc;
+}
+
+jm_status jm__storage_version(struct jm_storage *st, uint64_t *v, struct jm_error *err)
+{
+    jm_status rc = refresh(st, err);
+    if (!rc)
+        *v = (uint64_t)st->data_version + st->own_commits;
     return rc;
 }
 

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journeymap/workspace.h"
 #include "store/internal.h"
 
 /* A dictionary being built: workspace id -> first-seen index + 1, texts in first-seen order. */
@@ -86,6 +87,23 @@ struct groups {
     size_t pair_n, pair_cap;
 };
 
+/*
+ * Who an event belongs to beyond what it was stored with (ingest.h): an event stored with only
+ * an anonymous id is its contact's once the identities table links the id, and an event with a
+ * contact but no account counts for the contact's account. Both are applied to a copy of a
+ * segment's account and contact columns before grouping, and only for segments that need it.
+ * With no links, the cost is one empty query and a pass over two columns per segment.
+ */
+struct ident {
+    struct jm_strmap anon; /* anonymous id -> contact row id */
+    bool any;              /* some link exists: the scan reads anonymous ids */
+    bool con_acc_loaded;
+    uint32_t *con_acc; /* contact row id -> account row id, 0 = none */
+    size_t con_acc_len, con_acc_cap;
+    uint32_t *acc, *con; /* one segment's resolved columns */
+    size_t cap_acc, cap_con;
+};
+
 struct load {
     struct jm_storage *st;
     struct jm_store *s;
@@ -110,6 +128,7 @@ struct load {
     uint32_t *order; /* groups in store order */
     uint32_t *con_rank;
     uint32_t *end; /* per group: one past its last event in the store */
+    struct ident id;
 };
 
 static jm_status oom(struct load *l)
@@ -424,11 +443,131 @@ static jm_status add_extras(struct load *l, const struct jm_event_segment *seg, 
     return s->props ? add_props(l, seg, k) : JM_OK;
 }
 
-static jm_status on_segment(const struct jm_event_segment *seg, void *ctx)
+/* ---- identities */
+
+static jm_status on_link(const char *anon, const char *contact, void *ctx)
 {
     struct load *l = ctx;
+    uint32_t row;
+    uint64_t *v;
+    /* A link to a contact that no longer exists links nothing. */
+    if (jm_storage_row_id(l->st, JM_ENT_CONTACT, contact, strlen(contact), &row, NULL))
+        return JM_OK;
+    if (jm__strmap_put(&l->id.anon, anon, strlen(anon), row, &v, NULL))
+        return oom(l);
+    l->id.any = true;
+    return JM_OK;
+}
+
+static jm_status on_contact(const struct jm_record *rec, void *ctx)
+{
+    struct load *l = ctx;
+    struct ident *id = &l->id;
+    int fa = jm_entity_field(rec->def, "account");
+    const struct jm_value *vid = &rec->v[rec->def->id_field], *va = &rec->v[fa];
+    uint32_t con, acc;
+    if (va->kind != JM_V_TEXT || !va->len ||
+        jm_storage_row_id(l->st, JM_ENT_CONTACT, vid->s, vid->len, &con, NULL) ||
+        jm_storage_row_id(l->st, JM_ENT_ACCOUNT, va->s, va->len, &acc, NULL))
+        return JM_OK;
+    if (grow_zeroed((void **)&id->con_acc, &id->con_acc_len, &id->con_acc_cap, con,
+                    sizeof(*id->con_acc)))
+        return oom(l);
+    id->con_acc[con] = acc;
+    return JM_OK;
+}
+
+/* The account of contact row `c`, loading every contact's account the first time. */
+static jm_status contact_account(struct load *l, uint32_t c, uint32_t *acc)
+{
+    struct ident *id = &l->id;
+    if (!id->con_acc_loaded) {
+        id->con_acc_loaded = true;
+        jm_status rc = jm_storage_scan(l->st, JM_ENT_CONTACT, on_contact, l, l->err);
+        if (rc)
+            return rc;
+    }
+    *acc = c < id->con_acc_len ? id->con_acc[c] : 0;
+    return JM_OK;
+}
+
+/* The contact linked to event i's anonymous id, or 0. */
+static uint32_t linked_contact(const struct load *l, const struct jm_event_segment *seg, size_t i)
+{
+    const uint32_t *off = seg->heap_off[JM_EV_ANONYMOUS_ID];
+    if (!l->id.any || !off || off[i + 1] == off[i])
+        return 0;
+    const uint64_t *v =
+        jm__strmap_get(&l->id.anon, seg->heap[JM_EV_ANONYMOUS_ID] + off[i], off[i + 1] - off[i]);
+    return v ? (uint32_t)*v : 0;
+}
+
+/* Whether some event of `seg` lacks its account or contact and might get one. */
+static bool needs_resolving(const struct load *l, const struct jm_event_segment *seg)
+{
+    const uint32_t *acc = seg->account, *con = seg->contact;
+    if (!con && !(l->id.any && seg->heap_off[JM_EV_ANONYMOUS_ID]))
+        return false;
+    for (size_t i = 0; i < seg->n; i++) {
+        uint32_t a = acc ? acc[i] : 0, c = con ? con[i] : 0;
+        if (!a && (c || (l->id.any && linked_contact(l, seg, i))))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * `seg`, or a copy of it in *copy whose account and contact columns carry the identities and
+ * contacts' accounts, in *out.
+ */
+static jm_status resolve_identities(struct load *l, const struct jm_event_segment *seg,
+                                    struct jm_event_segment *copy,
+                                    const struct jm_event_segment **out)
+{
+    struct ident *id = &l->id;
+    *out = seg;
+    if (!needs_resolving(l, seg))
+        return JM_OK;
+    if (jm_grow((void **)&id->acc, &id->cap_acc, seg->n, sizeof(*id->acc)) ||
+        jm_grow((void **)&id->con, &id->cap_con, seg->n, sizeof(*id->con)))
+        return oom(l);
+    for (size_t i = 0; i < seg->n; i++) {
+        uint32_t a = seg->account ? seg->account[i] : 0, c = seg->contact ? seg->contact[i] : 0;
+        if (!c)
+            c = linked_contact(l, seg, i);
+        if (!a && c) {
+            jm_status rc = contact_account(l, c, &a);
+            if (rc)
+                return rc;
+        }
+        id->acc[i] = a;
+        id->con[i] = c;
+    }
+    *copy = *seg;
+    copy->account = id->acc;
+    copy->contact = id->con;
+    *out = copy;
+    return JM_OK;
+}
+
+static void ident_release(struct ident *id)
+{
+    jm__strmap_release(&id->anon);
+    jm_free(id->con_acc);
+    jm_free(id->acc);
+    jm_free(id->con);
+}
+
+static jm_status on_segment(const struct jm_event_segment *raw, void *ctx)
+{
+    struct load *l = ctx;
+    struct jm_event_segment copy;
+    const struct jm_event_segment *seg;
+    jm_status rc = resolve_identities(l, raw, &copy, &seg);
+    if (rc)
+        return rc;
     size_t k = l->n;
-    jm_status rc = grow_raw(l, l->n + seg->n);
+    rc = grow_raw(l, l->n + seg->n);
     if (!rc && jm_grow((void **)&l->tmp, &l->tmp_cap, seg->n, sizeof(*l->tmp)))
         rc = oom(l);
     if (rc)
@@ -471,6 +610,7 @@ static void load_init(struct load *l, struct jm_storage *st, struct jm_store *s,
     l->st = st;
     l->s = s;
     l->err = err;
+    jm__strmap_init(&l->id.anon);
     for (int d = 0; d < JM_STORE__DICTS; d++) {
         l->bd[d].limit = defs[d].limit;
         l->bd[d].field = defs[d].field;
@@ -509,6 +649,7 @@ static void load_release(struct load *l)
     jm_free(l->order);
     jm_free(l->con_rank);
     jm_free(l->end);
+    ident_release(&l->id);
 }
 
 /* ---------------------------------------------------------------- step 2: rank */
@@ -802,7 +943,11 @@ jm_status jm_store_load_with(struct jm_storage *st, const struct jm_store_option
     if (!rc)
         rc = prepare(&l);
     if (!rc)
-        rc = jm_storage_scan_event_fields(st, scan_fields(s), on_segment, &l, err);
+        rc = jm_identity_scan(st, on_link, &l, err);
+    /* Anonymous ids are read only when some of them are linked to a contact. */
+    uint64_t fields = scan_fields(s) | (l.id.any ? UINT64_C(1) << JM_EV_ANONYMOUS_ID : 0);
+    if (!rc)
+        rc = jm_storage_scan_event_fields(st, fields, on_segment, &l, err);
     jm__store_prefault_join(&l.prefault);
     if (!rc)
         rc = rank_all(&l);

@@ -15,6 +15,8 @@ says what was awaited, and the tail of chromium's own stderr; it never hangs CI.
         page.evaluate("document.title")
         page.screenshot("/tmp/map.png")
         page.console, page.exceptions, page.requests, page.dialogs   # what happened
+        page.wait_js("document.readyState === 'complete'")           # poll a condition
+        page.mouse_click(x, y); page.press_key("Escape", key_code=27); page.insert_text("hi")
 
 Chromium is $CHROMIUM, else /usr/bin/chromium (Debian's package `chromium`).
 
@@ -343,6 +345,14 @@ class Page:
         self.browser.wait_for(lambda: self.loaded > before, timeout, "the load event of " + url)
         self.browser.settle(settle)
 
+    def reload(self, timeout=LOAD_TIMEOUT, settle=0.3):
+        """Reloads the page (bypassing the cache) and waits for its load event; a hash-only
+        navigate() would not load the document again."""
+        before = self.loaded
+        self.send("Page.reload", {"ignoreCache": True}, timeout=timeout)
+        self.browser.wait_for(lambda: self.loaded > before, timeout, "the load event of a reload")
+        self.browser.settle(settle)
+
     def evaluate(self, expression, timeout=None):
         """The value of a JavaScript expression (promises awaited), as JSON-able Python."""
         r = self.send(
@@ -357,6 +367,42 @@ class Page:
                 % (expression[:80], d.get("exception", {}).get("description") or d.get("text"))
             )
         return r.get("result", {}).get("value")
+
+    def wait_js(self, expression, timeout=LOAD_TIMEOUT, what=None, interval=0.05):
+        """Evaluates `expression` until it is truthy and returns its value; raises CDPError
+        after `timeout` seconds, naming `what` (default: the expression)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.browser._fail("timed out after %.0f s waiting for %s"
+                                   % (timeout, what or expression[:120]))
+            self.browser.settle(min(interval, left))
+
+    def mouse_click(self, x, y):
+        """A real left click (press and release) at viewport coordinates x, y."""
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent",
+                      {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
+
+    def press_key(self, key, code=None, key_code=0):
+        """Presses and releases one key, e.g. press_key("Escape", key_code=27)."""
+        for kind in ("keyDown", "keyUp"):
+            self.send("Input.dispatchKeyEvent",
+                      {"type": kind, "key": key, "code": code or key,
+                       "windowsVirtualKeyCode": key_code, "nativeVirtualKeyCode": key_code})
+
+    def insert_text(self, text):
+        """Types `text` into the focused element, as an input method would."""
+        self.send("Input.insertText", {"text": text})
+
+    def add_init_script(self, source):
+        """Runs `source` in every new document of the page before its own scripts (the
+        DevTools protocol's scripts are not subject to the page's Content-Security-Policy)."""
+        self.send("Page.addScriptToEvaluateOnNewDocument", {"source": source})
 
     def screenshot(self, path, full_page=True):
         """Writes a PNG of the page to `path`: the whole page (up to MAX_SCREENSHOT_PX tall),

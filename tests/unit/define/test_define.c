@@ -363,9 +363,10 @@ static void errors_name_unknown_keys(void **state)
                  "j.yaml:2:1: unknown key 'colour' in the journey definition (expected one of: "
                  "journey, lang, name, description, settings, stages, touchpoints, personas, "
                  "dmu_roles, channel_groups, scoring)");
-    expect_error("journey: t\nstages:\n  - key: a\n    colour: red\n    entry: {event: x}\n",
-                 "j.yaml:4:5: unknown key 'colour' in a stage (expected one of: key, name, "
-                 "owner, active, revisit, emotion, dmu_roles, entry, lanes, kpis, future)");
+    expect_error(
+        "journey: t\nstages:\n  - key: a\n    colour: red\n    entry: {event: x}\n",
+        "j.yaml:4:5: unknown key 'colour' in a stage (expected one of: key, name, "
+        "owner, active, revisit, emotion, dmu_roles, entry, lanes, kpis, future, annotations)");
     expect_error("journey: t\nstages:\n  - key: a\n    entry: {event: {touchpoints: x}}\n",
                  "j.yaml:4:21: unknown key 'touchpoints' in event (expected one of: touchpoint, "
                  "channel, where, at_least, within_days)");

@@ -41,6 +41,11 @@ static const char JOURNEY[] =
     "    dmu_roles: [decider]\n"
     "    entry: {event: {touchpoint: pricing}}\n"
     "    kpis: [{metric: conversion_rate, target: 0.55}]\n"
+    "    annotations:\n"
+    "      - {id: n1, lane: pain_points, kind: pain_point, text: {en: Pricing is unclear, vi: Giá "
+    "không rõ}, author: Lan, at: 2025-03-05T14:30:00Z}\n"
+    "      - {id: n2, lane: pain_points, kind: opportunity, text: Publish prices}\n"
+    "      - {id: n3, lane: questions, kind: note, text: {vi: Hỏi lại sau demo}}\n"
     "  - key: customer\n"
     "    name: {en: Customer, vi: Khách hàng}\n"
     "    owner: customer_success\n"
@@ -311,6 +316,36 @@ static void json_form(void **state)
     jm_strbuf_release(&sb);
 }
 
+/* Annotations become their cell's notes, kind first, in the map's language. */
+static void annotations_become_cell_notes(void **state)
+{
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX};
+    const struct jm_map *m = build(*state, &o);
+    const struct jm_map_cell *c = &m->stages[1].cells[JM_LANE_PAIN_POINTS];
+    assert_int_equal(c->n, 0);
+    assert_int_equal(c->n_notes, 2);
+    assert_string_equal(c->notes[0], "Pain point: Pricing is unclear");
+    assert_string_equal(c->notes[1], "Opportunity: Publish prices");
+    c = &m->stages[1].cells[JM_LANE_QUESTIONS];
+    assert_int_equal(c->n_notes, 1);
+    assert_string_equal(c->notes[0], "Note: Hỏi lại sau demo"); /* only written in Vietnamese */
+    assert_int_equal(m->stages[0].cells[JM_LANE_PAIN_POINTS].n_notes, 0);
+    assert_int_equal(m->stages[2].cells[JM_LANE_PAIN_POINTS].n_notes, 0);
+    /* A lane with only notes is shown. */
+    bool questions = false;
+    for (size_t i = 0; i < m->n_lanes; i++)
+        questions |= m->lanes[i].kind == JM_MAP_LANE_TEXT && m->lanes[i].lane == JM_LANE_QUESTIONS;
+    assert_true(questions);
+
+    o.lang = JM_LANG_VI;
+    m = build(*state, &o);
+    c = &m->stages[1].cells[JM_LANE_PAIN_POINTS];
+    assert_string_equal(c->notes[0], "Điểm đau: Giá không rõ");
+    assert_string_equal(c->notes[1], "Cơ hội: Publish prices");
+    assert_string_equal(m->stages[1].cells[JM_LANE_QUESTIONS].notes[0],
+                        "Ghi chú: Hỏi lại sau demo");
+}
+
 static void every_allocation_can_fail(void **state)
 {
     struct fixture *f = *state;
@@ -339,6 +374,7 @@ int main(void)
         cmocka_unit_test(owners_views_and_future),
         cmocka_unit_test(persona_and_segment_filters),
         cmocka_unit_test(json_form),
+        cmocka_unit_test(annotations_become_cell_notes),
         cmocka_unit_test(every_allocation_can_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -76,14 +76,16 @@ static void old_workspace_is_migrated_one_step_at_a_time(void **state)
     sqlite3_close(db);
 
     struct jm_storage *st = ws_open(path, 0);
-    assert_int_equal(jm_storage_schema_version(st), 2);
+    assert_int_equal(jm_storage_schema_version(st), JM__SCHEMA_VERSION);
     jm_storage_close(st);
     db = raw_open(path);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+    char want[16];
+    snprintf(want, sizeof(want), "%d", JM__SCHEMA_VERSION);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), JM__SCHEMA_VERSION);
     assert_int_equal(
         raw_int(db, "SELECT count(*) FROM sqlite_schema WHERE name='contacts_account'"), 1);
     assert_string_equal(
-        raw_text(db, "SELECT value FROM meta WHERE key='schema_version'", buf, sizeof(buf)), "2");
+        raw_text(db, "SELECT value FROM meta WHERE key='schema_version'", buf, sizeof(buf)), want);
     sqlite3_close(db);
     jm_test_rmtree(dir);
 }

@@ -13,6 +13,7 @@
 #include "../storage/storage_test.h"
 #include "journeymap/demo.h"
 #include "journeymap/store.h"
+#include "journeymap/workspace.h"
 
 static int64_t at(int sec)
 {
@@ -475,6 +476,17 @@ static char *copy_text(const char *s, size_t len)
     return c;
 }
 
+static jm_status contact_account(const struct jm_record *rec, void *ctx)
+{
+    struct row *r = ctx;
+    const struct jm_value *v = &rec->v[jm_entity_field(rec->def, "account")];
+    if (v->kind == JM_V_TEXT && v->len) {
+        r->text[JM_EV_ACCOUNT] = copy_text(v->s, v->len);
+        r->len[JM_EV_ACCOUNT] = v->len;
+    }
+    return JM_OK;
+}
+
 static jm_status collect(const struct jm_event_segment *seg, void *ctx)
 {
     struct rows *rs = ctx;
@@ -493,6 +505,12 @@ static jm_status collect(const struct jm_event_segment *seg, void *ctx)
             r->text[f] = copy_text(t, len);
             r->len[f] = len;
         }
+        /* An event with a contact but no account counts for the contact's account. */
+        bool found;
+        if (!r->len[JM_EV_ACCOUNT] && r->len[JM_EV_CONTACT])
+            assert_int_equal(jm_storage_get(rs->st, JM_ENT_CONTACT, r->text[JM_EV_CONTACT],
+                                            contact_account, r, &found, NULL),
+                             JM_OK);
         r->time = seg->time[i];
         r->value = seg->value ? seg->value[i] : NAN;
         r->sentiment = seg->sentiment ? seg->sentiment[i] : NAN;

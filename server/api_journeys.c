@@ -1,0 +1,392 @@
+/*
+ * Journey definitions with their history (docs/api.md "Journeys"): every save is a new
+ * version (jm_journeys_save), never an edit, so the map is a living document whose past can be
+ * read (`version`, `as_of`) and compared (`diff`). A text is stored only once it parses; the
+ * parse error's line:column comes back in the 400.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/internal.h" /* the library's JSON reader (jm__json_parse) */
+#include "journeymap/diff.h"
+#include "server/engine.h"
+
+static void add_str(struct jm_strbuf *sb, const char *s)
+{
+    if (s)
+        jm_strbuf_add_json_string(sb, s, strlen(s));
+    else
+        jm_strbuf_addstr(sb, "null");
+}
+
+static void version_json(struct jm_strbuf *sb, const struct jm_journey_version *v)
+{
+    char when[40];
+    jm_time_format(v->saved, false, when, sizeof when);
+    jm_strbuf_addstr(sb, "{\"key\":");
+    add_str(sb, v->key);
+    jm_strbuf_addf(sb, ",\"version\":%d,\"saved\":", v->version);
+    add_str(sb, when);
+    jm_strbuf_addstr(sb, ",\"author\":");
+    add_str(sb, v->author);
+    jm_strbuf_addstr(sb, ",\"message\":");
+    add_str(sb, v->message);
+}
+
+struct list {
+    struct jm_strbuf *sb;
+    size_t n;
+    char last[128];
+    bool latest_only;
+};
+
+static jm_status list_one(const struct jm_journey_version *v, void *ctx)
+{
+    struct list *l = ctx;
+    if (l->latest_only && strcmp(l->last, v->key) == 0)
+        return JM_OK; /* newest first per key: the first seen is the latest */
+    snprintf(l->last, sizeof l->last, "%s", v->key);
+    jm_strbuf_addstr(l->sb, l->n++ ? "," : "");
+    version_json(l->sb, v);
+    return jm_strbuf_addch(l->sb, '}');
+}
+
+static void list(struct srv_request *req, struct srv_response *res, const char *key)
+{
+    struct jm_storage *st;
+    struct jm_error err = {0};
+    struct list l = {&res->body, 0, "", key == NULL};
+    jm_strbuf_addstr(&res->body, key ? "{\"versions\":[" : "{\"journeys\":[");
+    jm_status rc = srv_storage(req, &st, &err);
+    if (!rc)
+        rc = jm_journeys_list(st, key, list_one, &l, &err);
+    if (!rc && key && !l.n)
+        rc = jm_error_set(&err, JM_ENOTFOUND, "no journey '%s'", key);
+    if (rc) {
+        jm_strbuf_reset(&res->body);
+        srv_fail(res, rc, &err);
+        return;
+    }
+    jm_strbuf_addstr(&res->body, "]}\n");
+}
+
+static void get_journeys(struct srv_request *req, struct srv_response *res)
+{
+    list(req, res, NULL);
+}
+
+static void get_versions(struct srv_request *req, struct srv_response *res)
+{
+    list(req, res, req->params[0]);
+}
+
+/* ---------------------------------------------------------------- one version */
+
+struct got {
+    struct jm_journey_version v;
+    struct jm_strbuf text, meta;
+};
+
+static jm_status got_one(const struct jm_journey_version *v, void *ctx)
+{
+    struct got *g = ctx;
+    g->v = *v;
+    version_json(&g->meta, v);
+    g->v.yaml = NULL;
+    return jm_strbuf_add(&g->text, v->yaml, v->yaml_len);
+}
+
+static jm_status fetch(struct srv_request *req, const char *key, int version, int64_t as_of,
+                       struct got *g, struct jm_error *err)
+{
+    struct jm_storage *st;
+    jm_status rc = srv_storage(req, &st, err);
+    return rc ? rc : jm_journeys_get(st, key, version, as_of, got_one, g, err);
+}
+
+static void got_release(struct got *g)
+{
+    jm_strbuf_release(&g->text);
+    jm_strbuf_release(&g->meta);
+}
+
+static void get_journey(struct srv_request *req, struct srv_response *res)
+{
+    struct srv_args a;
+    struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct jm_error err = {0};
+    const char *fmt = srv_query(req, "format");
+    if (!srv_args_parse(req, res, &a))
+        return;
+    if (fmt && strcmp(fmt, "yaml") != 0 && strcmp(fmt, "json") != 0) {
+        srv_error(res, 400, "bad_argument", "format must be yaml or json, not '%s'", fmt);
+        return;
+    }
+    jm_status rc = fetch(req, req->params[0], a.version, a.as_of, &g, &err);
+    if (rc) {
+        srv_fail(res, rc, &err);
+    } else if (fmt && strcmp(fmt, "json") == 0) {
+        jm_strbuf_add(&res->body, g.meta.buf, g.meta.len);
+        jm_strbuf_addstr(&res->body, ",\"yaml\":");
+        jm_strbuf_add_json_string(&res->body, g.text.buf, g.text.len);
+        jm_strbuf_addstr(&res->body, "}\n");
+    } else {
+        res->type = "application/yaml; charset=utf-8";
+        jm_strbuf_add(&res->body, g.text.buf, g.text.len);
+    }
+    got_release(&g);
+}
+
+/* ---------------------------------------------------------------- saving */
+
+/* Parses `yaml`, checks its key against `key` (NULL: any), saves it; writes the version. */
+static void save(struct srv_request *req, struct srv_response *res, const char *key,
+                 const char *yaml, size_t len, const char *message, int created_status)
+{
+    struct jm_journey *j = NULL;
+    struct jm_storage *st;
+    struct jm_error err = {0};
+    int version = 0;
+    jm_status rc = jm_journey_parse(yaml, len, "body", &j, &err);
+    if (!rc && key && strcmp(j->key, key) != 0)
+        rc = jm_error_set(&err, JM_ECONFLICT, "the definition's key is '%s' but the URL names '%s'",
+                          j->key, key);
+    if (!rc)
+        rc = srv_storage(req, &st, &err);
+    if (!rc)
+        rc = jm_journeys_save(st, j->key, yaml, len, req->caller.name, message ? message : "",
+                              req->received, &version, &err);
+    if (rc) {
+        srv_fail(res, rc, &err);
+    } else {
+        res->status = created_status;
+        jm_strbuf_addstr(&res->body, "{\"key\":");
+        add_str(&res->body, j->key);
+        jm_strbuf_addf(&res->body, ",\"version\":%d}\n", version);
+    }
+    jm_journey_free(j);
+}
+
+/* The YAML of a body: as is, or the "yaml" member of a JSON object. */
+static bool body_yaml(struct srv_request *req, struct srv_response *res, struct jm_arena *a,
+                      const char **yaml, size_t *len, const char **message)
+{
+    const char *type = srv_header(req, "Content-Type");
+    *yaml = req->body;
+    *len = req->body_len;
+    if (!type || strncmp(type, "application/json", 16) != 0)
+        return true;
+    struct jm__jv *v;
+    struct jm_error err = {0};
+    if (jm__json_parse(req->body, req->body_len, a, &v, &err)) {
+        srv_error(res, 400, "bad_json", "the body is not JSON: %s", err.msg);
+        return false;
+    }
+    const struct jm__jv *y = jm__json_get(v, "yaml"), *m = jm__json_get(v, "message");
+    if (!y || y->type != JM_J_STRING) {
+        srv_error(res, 400, "bad_argument", "the JSON body needs \"yaml\": the definition text");
+        return false;
+    }
+    *yaml = y->s;
+    *len = y->len;
+    if (m && m->type == JM_J_STRING)
+        *message = m->s;
+    return true;
+}
+
+static void post_journey(struct srv_request *req, struct srv_response *res)
+{
+    struct jm_arena a = JM_ARENA_INIT;
+    const char *yaml, *message = srv_query(req, "message");
+    size_t len;
+    if (body_yaml(req, res, &a, &yaml, &len, &message)) {
+        struct jm_journey *j = NULL;
+        struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+        struct jm_error err = {0};
+        /* A new journey: its key must not be taken (PUT saves the next version). */
+        if (jm_journey_parse(yaml, len, "body", &j, &err) == JM_OK &&
+            fetch(req, j->key, 0, INT64_MAX, &g, &err) == JM_OK)
+            srv_error(res, 409, "conflict", "journey '%s' exists: PUT a new version instead",
+                      j->key);
+        else
+            save(req, res, NULL, yaml, len, message, 201);
+        jm_journey_free(j);
+        got_release(&g);
+    }
+    jm_arena_release(&a);
+}
+
+static void put_journey(struct srv_request *req, struct srv_response *res)
+{
+    struct jm_arena a = JM_ARENA_INIT;
+    const char *yaml, *message = srv_query(req, "message");
+    size_t len;
+    if (body_yaml(req, res, &a, &yaml, &len, &message))
+        save(req, res, req->params[0], yaml, len, message, 200);
+    jm_arena_release(&a);
+}
+
+/* ---------------------------------------------------------------- diff */
+
+static void get_diff(struct srv_request *req, struct srv_response *res)
+{
+    long from, to;
+    struct got x = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct got y = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct jm_journey *jx = NULL, *jy = NULL;
+    struct jm_diff d;
+    struct jm_error err = {0};
+    if (!srv_int_arg(req, res, "from", 1, 1000000, 0, &from) ||
+        !srv_int_arg(req, res, "to", 1, 1000000, 0, &to))
+        return;
+    jm_diff_init(&d);
+    jm_status rc = fetch(req, req->params[0], (int)to, INT64_MAX, &y, &err);
+    if (!rc && !from) /* the version before `to` */
+        from = y.v.version > 1 ? y.v.version - 1 : 1;
+    if (!rc)
+        rc = fetch(req, req->params[0], (int)from, INT64_MAX, &x, &err);
+    if (!rc)
+        rc = jm_journey_parse(x.text.buf, x.text.len, "from", &jx, &err);
+    if (!rc)
+        rc = jm_journey_parse(y.text.buf, y.text.len, "to", &jy, &err);
+    if (!rc && (jm_diff_journeys(jx, jy, &d) ||
+                jm_diff_texts(x.text.buf, x.text.len, y.text.buf, y.text.len, &d)))
+        rc = jm_error_set(&err, JM_ELIMIT, "the versions are too large to compare");
+    if (rc) {
+        srv_fail(res, rc, &err);
+    } else {
+        jm_strbuf_addf(&res->body, "{\"key\":");
+        add_str(&res->body, req->params[0]);
+        jm_strbuf_addf(&res->body, ",\"from\":%d,\"to\":%d,\"diff\":", x.v.version, y.v.version);
+        jm_diff_json(&d, &res->body);
+        jm_strbuf_addstr(&res->body, "}\n");
+    }
+    jm_diff_release(&d);
+    jm_journey_free(jx);
+    jm_journey_free(jy);
+    got_release(&x);
+    got_release(&y);
+}
+
+/* ---------------------------------------------------------------- one lane */
+
+static int lane_of(const char *key)
+{
+    for (int l = 0; l < JM_LANE__COUNT; l++)
+        if (strcmp(jm_lane_key((enum jm_lane)l), key) == 0)
+            return l;
+    return -1;
+}
+
+/* Replaces the lane's texts in `lang` with `items` (the other language kept line by line). */
+static jm_status set_lane(struct jm_journey *j, struct jm_text_list *lane, enum jm_lang lang,
+                          const struct jm__jv *items, struct jm_error *err)
+{
+    struct jm_text *t = jm_arena_alloc(&j->arena, (items->n + 1) * sizeof *t);
+    if (!t)
+        return jm_error_set(err, JM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < items->n; i++) {
+        if (items->item[i].type != JM_J_STRING)
+            return jm_error_set(err, JM_EINVAL, "items[%zu] is not a string", i);
+        memset(&t[i], 0, sizeof t[i]);
+        if (i < lane->n)
+            t[i] = lane->items[i];
+        t[i].s[lang] = jm_arena_strdup(&j->arena, items->item[i].s);
+        if (!t[i].s[lang])
+            return jm_error_set(err, JM_ENOMEM, "out of memory");
+    }
+    lane->items = t;
+    lane->n = items->n;
+    return JM_OK;
+}
+
+struct lane_edit {
+    enum jm_lang lang;
+    const struct jm__jv *items;
+    const char *message;
+};
+
+static bool lane_body(struct srv_request *req, struct srv_response *res, struct jm_arena *a,
+                      struct lane_edit *e)
+{
+    struct jm__jv *v;
+    struct jm_error err = {0};
+    if (jm__json_parse(req->body, req->body_len, a, &v, &err)) {
+        srv_error(res, 400, "bad_json", "the body is not JSON: %s", err.msg);
+        return false;
+    }
+    const struct jm__jv *lang = jm__json_get(v, "lang"), *m = jm__json_get(v, "message");
+    e->items = jm__json_get(v, "items");
+    if (!lang || lang->type != JM_J_STRING || !jm_lang_parse(lang->s, &e->lang)) {
+        srv_error(res, 400, "bad_argument", "\"lang\" must be \"en\" or \"vi\"");
+        return false;
+    }
+    if (!e->items || e->items->type != JM_J_ARRAY) {
+        srv_error(res, 400, "bad_argument", "\"items\" must be an array of strings");
+        return false;
+    }
+    e->message = m && m->type == JM_J_STRING ? m->s : NULL;
+    return true;
+}
+
+static void put_lane(struct srv_request *req, struct srv_response *res)
+{
+    struct jm_arena a = JM_ARENA_INIT;
+    struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct jm_strbuf out = JM_STRBUF_INIT;
+    struct jm_journey *j = NULL;
+    struct jm_error err = {0};
+    struct lane_edit e;
+    const char *key = req->params[0], *stage = req->params[1], *lane = req->params[2];
+    int l = lane_of(lane), s = -1;
+    if (!lane_body(req, res, &a, &e))
+        goto out;
+    jm_status rc = fetch(req, key, 0, INT64_MAX, &g, &err);
+    if (!rc)
+        rc = jm_journey_parse(g.text.buf, g.text.len, key, &j, &err);
+    if (!rc)
+        s = jm_journey_stage(j, stage);
+    if (!rc && s < 0)
+        rc = jm_error_set(&err, JM_ENOTFOUND, "no stage '%s' in journey '%s'", stage, key);
+    if (!rc && l < 0)
+        rc = jm_error_set(&err, JM_ENOTFOUND, "no lane '%s' (pain_points, opportunities...)", lane);
+    if (!rc)
+        rc = set_lane(j, &j->stages[s].lanes[l], e.lang, e.items, &err);
+    if (!rc) /* both languages, so the one not edited survives */
+        rc = jm_journey_write(j, JM_LANG__COUNT, &out, &err);
+    if (rc) {
+        srv_fail(res, rc, &err);
+    } else {
+        char msg[200];
+        snprintf(msg, sizeof msg, "edit %s of %s", lane, stage);
+        save(req, res, key, out.buf, out.len, e.message ? e.message : msg, 200);
+    }
+out:
+    jm_journey_free(j);
+    jm_strbuf_release(&out);
+    got_release(&g);
+    jm_arena_release(&a);
+}
+
+static void annotations_pending(struct srv_request *req, struct srv_response *res)
+{
+    srv_error(res, 501, "not_implemented",
+              "annotations wait for the definition's annotations (define.h): '%s'", req->path);
+}
+
+const struct srv_route srv_routes_journeys[] = {
+    {"GET", "/api/v1/journeys", JM_PERM_READ, 0, get_journeys},
+    {"POST", "/api/v1/journeys", JM_PERM_EDIT, 1u << 20, post_journey},
+    {"GET", "/api/v1/journeys/{}", JM_PERM_READ, 0, get_journey},
+    {"PUT", "/api/v1/journeys/{}", JM_PERM_EDIT, 1u << 20, put_journey},
+    {"GET", "/api/v1/journeys/{}/versions", JM_PERM_READ, 0, get_versions},
+    {"GET", "/api/v1/journeys/{}/diff", JM_PERM_READ, 0, get_diff},
+    {"PUT", "/api/v1/journeys/{}/stages/{}/lanes/{}", JM_PERM_EDIT, 256u << 10, put_lane},
+    {"GET", "/api/v1/journeys/{}/annotations", JM_PERM_READ, 0, annotations_pending},
+    {"POST", "/api/v1/journeys/{}/annotations", JM_PERM_EDIT, 64u << 10, annotations_pending},
+    {"DELETE", "/api/v1/journeys/{}/annotations/{}", JM_PERM_EDIT, 0, annotations_pending},
+    {NULL, NULL, 0, 0, NULL},
+};
