@@ -2,7 +2,8 @@
 # scripts/install-deps.sh, which installs missing Debian packages (as root) or prints the
 # apt-get line to run. The build itself is CMake + Ninja (CMakePresets.json).
 #
-#   make demo    build (release), generate the demo company into demo/journeymap.db, show it
+#   make demo    build (release), generate the demo company into demo/journeymap.db, show it,
+#                serve it and print a one-time sign-in link (Ctrl-C stops)
 #   make test    build (dev: -Werror, ASan+UBSan) and run every test with ctest
 #   make bench   build (release) and run the benchmarks beside the peers
 #   make fuzz    build the libFuzzer targets (clang) and fuzz each for FUZZ_SECONDS

@@ -414,22 +414,44 @@ static void event_json(struct jm_strbuf *sb, const struct srv_view *v, size_t i,
     jm_strbuf_addch(sb, '}');
 }
 
-/* The events [b, e) of the store (account slices are in time order) whose contact is
- * `contact` when it is not -1. */
-static size_t events_json(struct jm_strbuf *sb, const struct srv_view *v, size_t b, size_t e,
-                          int64_t contact, enum jm_lang lang)
+struct ev_at {
+    int64_t time;
+    size_t i;
+};
+
+static int by_time(const void *x, const void *y)
+{
+    const struct ev_at *a = x, *b = y;
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i; /* the store's order among equal times */
+}
+
+/*
+ * The events [b, e) of the store whose contact is `contact` when it is not -1, in time order:
+ * an account's slice is grouped by contact (each contact's events in time order), and a
+ * timeline interleaves the committee. False when out of memory (nothing written).
+ */
+static bool events_json(struct jm_strbuf *sb, const struct srv_view *v, size_t b, size_t e,
+                        int64_t contact, enum jm_lang lang)
 {
     const struct jm_store_columns *col = jm_store_columns(jm_dataset_store(v->ds));
+    struct ev_at *at = jm_malloc((e - b + 1) * sizeof *at);
     size_t n = 0;
+    if (!at)
+        return false;
+    for (size_t i = b; i < e; i++)
+        if (contact < 0 || col->contact[i] == (uint32_t)contact)
+            at[n++] = (struct ev_at){col->time_us[i], i};
+    qsort(at, n, sizeof *at, by_time);
     jm_strbuf_addstr(sb, ",\"events\":[");
-    for (size_t i = b; i < e; i++) {
-        if (contact >= 0 && col->contact[i] != (uint32_t)contact)
-            continue;
-        jm_strbuf_addstr(sb, n++ ? "," : "");
-        event_json(sb, v, i, lang);
+    for (size_t k = 0; k < n; k++) {
+        jm_strbuf_addstr(sb, k ? "," : "");
+        event_json(sb, v, at[k].i, lang);
     }
     jm_strbuf_addch(sb, ']');
-    return n;
+    jm_free(at);
+    return true;
 }
 
 static void get_account_timeline(struct srv_request *req, struct srv_response *res)

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,38 +86,75 @@ static void get_versions(struct srv_request *req, struct srv_response *res)
 
 /* ---------------------------------------------------------------- one version */
 
-struct got {
-    struct jm_journey_version v;
-    struct jm_strbuf text, meta;
-};
-
 static jm_status got_one(const struct jm_journey_version *v, void *ctx)
 {
-    struct got *g = ctx;
+    struct srv_journey_text *g = ctx;
     g->v = *v;
-    version_json(&g->meta, v);
     g->v.yaml = NULL;
+    jm_strbuf_reset(&g->meta);
+    version_json(&g->meta, v);
+    if (!g->meta.len)
+        return JM_ENOMEM;
+    /* The row's strings die with the statement: keep only what the text buffer owns. */
+    g->v.key = g->v.author = g->v.message = NULL;
     return jm_strbuf_add(&g->text, v->yaml, v->yaml_len);
 }
 
-static jm_status fetch(struct srv_request *req, const char *key, int version, int64_t as_of,
-                       struct got *g, struct jm_error *err)
+jm_status srv_journey_fetch(struct srv_request *req, const char *key, int version, int64_t as_of,
+                            struct srv_journey_text *g, struct jm_error *err)
 {
     struct jm_storage *st;
     jm_status rc = srv_storage(req, &st, err);
-    return rc ? rc : jm_journeys_get(st, key, version, as_of, got_one, g, err);
+    if (!rc)
+        rc = jm_journeys_get(st, key, version, as_of, got_one, g, err);
+    if (rc == JM_ENOMEM)
+        jm_error_set(err, JM_ENOMEM, "out of memory reading journey '%s'", key);
+    return rc;
 }
 
-static void got_release(struct got *g)
+void srv_journey_text_release(struct srv_journey_text *g)
 {
     jm_strbuf_release(&g->text);
     jm_strbuf_release(&g->meta);
 }
 
+static pthread_mutex_t edit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void srv_journey_edit_lock(void)
+{
+    pthread_mutex_lock(&edit_lock);
+}
+
+void srv_journey_edit_unlock(void)
+{
+    pthread_mutex_unlock(&edit_lock);
+}
+
+/* The version as JSON: its fields, its text, and its parsed stages for the app's editors. */
+static void journey_json(struct srv_response *res, const struct srv_journey_text *g)
+{
+    struct jm_journey *j = NULL;
+    struct jm_error err = {0};
+    /* Stored texts parsed when saved; one that no longer does (a newer parser) still shows. */
+    jm_status rc = jm_journey_parse(g->text.buf, g->text.len, "stored", &j, &err);
+    jm_strbuf_add(&res->body, g->meta.buf, g->meta.len);
+    jm_strbuf_addstr(&res->body, ",\"yaml\":");
+    jm_strbuf_add_json_string(&res->body, g->text.buf, g->text.len);
+    if (rc) {
+        jm_strbuf_addstr(&res->body, ",\"stages\":null,\"parse_error\":");
+        jm_strbuf_add_json_string(&res->body, err.msg, strlen(err.msg));
+    } else {
+        jm_strbuf_addstr(&res->body, ",\"stages\":");
+        srv_stages_json(&res->body, j);
+    }
+    jm_strbuf_addstr(&res->body, "}\n");
+    jm_journey_free(j);
+}
+
 static void get_journey(struct srv_request *req, struct srv_response *res)
 {
     struct srv_args a;
-    struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct srv_journey_text g = SRV_JOURNEY_TEXT_INIT;
     struct jm_error err = {0};
     const char *fmt = srv_query(req, "format");
     if (!srv_args_parse(req, res, &a))
@@ -125,26 +163,23 @@ static void get_journey(struct srv_request *req, struct srv_response *res)
         srv_error(res, 400, "bad_argument", "format must be yaml or json, not '%s'", fmt);
         return;
     }
-    jm_status rc = fetch(req, req->params[0], a.version, a.as_of, &g, &err);
+    jm_status rc = srv_journey_fetch(req, req->params[0], a.version, a.as_of, &g, &err);
     if (rc) {
         srv_fail(res, rc, &err);
     } else if (fmt && strcmp(fmt, "json") == 0) {
-        jm_strbuf_add(&res->body, g.meta.buf, g.meta.len);
-        jm_strbuf_addstr(&res->body, ",\"yaml\":");
-        jm_strbuf_add_json_string(&res->body, g.text.buf, g.text.len);
-        jm_strbuf_addstr(&res->body, "}\n");
+        journey_json(res, &g);
     } else {
         res->type = "application/yaml; charset=utf-8";
         jm_strbuf_add(&res->body, g.text.buf, g.text.len);
     }
-    got_release(&g);
+    srv_journey_text_release(&g);
 }
 
 /* ---------------------------------------------------------------- saving */
 
-/* Parses `yaml`, checks its key against `key` (NULL: any), saves it; writes the version. */
-static void save(struct srv_request *req, struct srv_response *res, const char *key,
-                 const char *yaml, size_t len, const char *message, int created_status)
+void srv_journey_save(struct srv_request *req, struct srv_response *res, const char *key,
+                      const char *yaml, size_t len, const char *message, int status,
+                      const char *extra)
 {
     struct jm_journey *j = NULL;
     struct jm_storage *st;
@@ -162,10 +197,12 @@ static void save(struct srv_request *req, struct srv_response *res, const char *
     if (rc) {
         srv_fail(res, rc, &err);
     } else {
-        res->status = created_status;
+        res->status = status;
         jm_strbuf_addstr(&res->body, "{\"key\":");
         add_str(&res->body, j->key);
-        jm_strbuf_addf(&res->body, ",\"version\":%d}\n", version);
+        jm_strbuf_addf(&res->body, ",\"version\":%d", version);
+        jm_strbuf_addstr(&res->body, extra ? extra : "");
+        jm_strbuf_addstr(&res->body, "}\n");
     }
     jm_journey_free(j);
 }
@@ -204,17 +241,17 @@ static void post_journey(struct srv_request *req, struct srv_response *res)
     size_t len;
     if (body_yaml(req, res, &a, &yaml, &len, &message)) {
         struct jm_journey *j = NULL;
-        struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+        struct srv_journey_text g = SRV_JOURNEY_TEXT_INIT;
         struct jm_error err = {0};
         /* A new journey: its key must not be taken (PUT saves the next version). */
         if (jm_journey_parse(yaml, len, "body", &j, &err) == JM_OK &&
-            fetch(req, j->key, 0, INT64_MAX, &g, &err) == JM_OK)
+            srv_journey_fetch(req, j->key, 0, INT64_MAX, &g, &err) == JM_OK)
             srv_error(res, 409, "conflict", "journey '%s' exists: PUT a new version instead",
                       j->key);
         else
-            save(req, res, NULL, yaml, len, message, 201);
+            srv_journey_save(req, res, NULL, yaml, len, message, 201, NULL);
         jm_journey_free(j);
-        got_release(&g);
+        srv_journey_text_release(&g);
     }
     jm_arena_release(&a);
 }
@@ -225,7 +262,7 @@ static void put_journey(struct srv_request *req, struct srv_response *res)
     const char *yaml, *message = srv_query(req, "message");
     size_t len;
     if (body_yaml(req, res, &a, &yaml, &len, &message))
-        save(req, res, req->params[0], yaml, len, message, 200);
+        srv_journey_save(req, res, req->params[0], yaml, len, message, 200, NULL);
     jm_arena_release(&a);
 }
 
@@ -234,8 +271,8 @@ static void put_journey(struct srv_request *req, struct srv_response *res)
 static void get_diff(struct srv_request *req, struct srv_response *res)
 {
     long from, to;
-    struct got x = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
-    struct got y = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct srv_journey_text x = SRV_JOURNEY_TEXT_INIT;
+    struct srv_journey_text y = SRV_JOURNEY_TEXT_INIT;
     struct jm_journey *jx = NULL, *jy = NULL;
     struct jm_diff d;
     struct jm_error err = {0};
@@ -243,11 +280,11 @@ static void get_diff(struct srv_request *req, struct srv_response *res)
         !srv_int_arg(req, res, "to", 1, 1000000, 0, &to))
         return;
     jm_diff_init(&d);
-    jm_status rc = fetch(req, req->params[0], (int)to, INT64_MAX, &y, &err);
+    jm_status rc = srv_journey_fetch(req, req->params[0], (int)to, INT64_MAX, &y, &err);
     if (!rc && !from) /* the version before `to` */
         from = y.v.version > 1 ? y.v.version - 1 : 1;
     if (!rc)
-        rc = fetch(req, req->params[0], (int)from, INT64_MAX, &x, &err);
+        rc = srv_journey_fetch(req, req->params[0], (int)from, INT64_MAX, &x, &err);
     if (!rc)
         rc = jm_journey_parse(x.text.buf, x.text.len, "from", &jx, &err);
     if (!rc)
@@ -267,8 +304,8 @@ static void get_diff(struct srv_request *req, struct srv_response *res)
     jm_diff_release(&d);
     jm_journey_free(jx);
     jm_journey_free(jy);
-    got_release(&x);
-    got_release(&y);
+    srv_journey_text_release(&x);
+    srv_journey_text_release(&y);
 }
 
 /* ---------------------------------------------------------------- one lane */
@@ -335,7 +372,7 @@ static bool lane_body(struct srv_request *req, struct srv_response *res, struct 
 static void put_lane(struct srv_request *req, struct srv_response *res)
 {
     struct jm_arena a = JM_ARENA_INIT;
-    struct got g = {.text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT};
+    struct srv_journey_text g = SRV_JOURNEY_TEXT_INIT;
     struct jm_strbuf out = JM_STRBUF_INIT;
     struct jm_journey *j = NULL;
     struct jm_error err = {0};
@@ -344,7 +381,8 @@ static void put_lane(struct srv_request *req, struct srv_response *res)
     int l = lane_of(lane), s = -1;
     if (!lane_body(req, res, &a, &e))
         goto out;
-    jm_status rc = fetch(req, key, 0, INT64_MAX, &g, &err);
+    srv_journey_edit_lock();
+    jm_status rc = srv_journey_fetch(req, key, 0, INT64_MAX, &g, &err);
     if (!rc)
         rc = jm_journey_parse(g.text.buf, g.text.len, key, &j, &err);
     if (!rc)
@@ -362,19 +400,14 @@ static void put_lane(struct srv_request *req, struct srv_response *res)
     } else {
         char msg[200];
         snprintf(msg, sizeof msg, "edit %s of %s", lane, stage);
-        save(req, res, key, out.buf, out.len, e.message ? e.message : msg, 200);
+        srv_journey_save(req, res, key, out.buf, out.len, e.message ? e.message : msg, 200, NULL);
     }
+    srv_journey_edit_unlock();
 out:
     jm_journey_free(j);
     jm_strbuf_release(&out);
-    got_release(&g);
+    srv_journey_text_release(&g);
     jm_arena_release(&a);
-}
-
-static void annotations_pending(struct srv_request *req, struct srv_response *res)
-{
-    srv_error(res, 501, "not_implemented",
-              "annotations wait for the definition's annotations (define.h): '%s'", req->path);
 }
 
 const struct srv_route srv_routes_journeys[] = {
@@ -385,8 +418,8 @@ const struct srv_route srv_routes_journeys[] = {
     {"GET", "/api/v1/journeys/{}/versions", JM_PERM_READ, 0, get_versions},
     {"GET", "/api/v1/journeys/{}/diff", JM_PERM_READ, 0, get_diff},
     {"PUT", "/api/v1/journeys/{}/stages/{}/lanes/{}", JM_PERM_EDIT, 256u << 10, put_lane},
-    {"GET", "/api/v1/journeys/{}/annotations", JM_PERM_READ, 0, annotations_pending},
-    {"POST", "/api/v1/journeys/{}/annotations", JM_PERM_EDIT, 64u << 10, annotations_pending},
-    {"DELETE", "/api/v1/journeys/{}/annotations/{}", JM_PERM_EDIT, 0, annotations_pending},
+    {"GET", "/api/v1/journeys/{}/annotations", JM_PERM_READ, 0, srv_get_annotations},
+    {"POST", "/api/v1/journeys/{}/annotations", JM_PERM_EDIT, 64u << 10, srv_post_annotation},
+    {"DELETE", "/api/v1/journeys/{}/annotations/{}", JM_PERM_EDIT, 0, srv_delete_annotation},
     {NULL, NULL, 0, 0, NULL},
 };

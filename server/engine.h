@@ -67,4 +67,44 @@ size_t srv_unit_find(const struct srv_view *v, const char *id);
 /* The unit's display name (account or contact name; its id when it has none). */
 const char *srv_unit_name(const struct srv_view *v, size_t u);
 
+/* ---------------------------------------------------------------- api_journeys.c */
+
+/* One stored version of a journey: its row (yaml NULL), its text, and its fields as the start
+ * of a JSON object ({"key", "version", "saved", "author", "message" without the closing brace). */
+struct srv_journey_text {
+    struct jm_journey_version v;
+    struct jm_strbuf text, meta;
+};
+#define SRV_JOURNEY_TEXT_INIT                                                                      \
+    {                                                                                              \
+        .text = JM_STRBUF_INIT, .meta = JM_STRBUF_INIT                                             \
+    }
+void srv_journey_text_release(struct srv_journey_text *g);
+/* The version of `key` (0: latest; or in force at as_of) into *g. */
+jm_status srv_journey_fetch(struct srv_request *req, const char *key, int version, int64_t as_of,
+                            struct srv_journey_text *g, struct jm_error *err);
+/*
+ * Parses `yaml`, checks its key against `key` (NULL: any) and saves it as the next version by
+ * the caller, answering {"key", "version"`extra`} with `status` (`extra`, JSON members with
+ * their leading comma, may be NULL) or the error.
+ */
+void srv_journey_save(struct srv_request *req, struct srv_response *res, const char *key,
+                      const char *yaml, size_t len, const char *message, int status,
+                      const char *extra);
+/*
+ * Edits of the latest version (a lane, an annotation) read, change and save it under this lock,
+ * so two editors saving at once cannot both start from the same version and lose one edit.
+ */
+void srv_journey_edit_lock(void);
+void srv_journey_edit_unlock(void);
+
+/* ---------------------------------------------------------------- api_annotations.c */
+
+/* The parsed stages for the web app's editors: [{"key", "name": {"en", "vi"}, "owner",
+ * "lanes": {"pain_points": [{"en", "vi"}]...}, "annotations": [...]}...]. */
+void srv_stages_json(struct jm_strbuf *sb, const struct jm_journey *j);
+void srv_get_annotations(struct srv_request *req, struct srv_response *res);
+void srv_post_annotation(struct srv_request *req, struct srv_response *res);
+void srv_delete_annotation(struct srv_request *req, struct srv_response *res);
+
 #endif /* JM_SERVER_ENGINE_H */

@@ -63,25 +63,25 @@ jm_status srv_signin_link(struct srv *s, char *url, size_t cap, struct jm_error 
 #define SRV_MAX_PARAMS 4
 
 struct srv_caller {
-    bool known;             /* authenticated */
+    bool known; /* authenticated */
     enum jm_role role;
     char key_id[JM_KEY_ID_LEN + 1];
-    char name[64];          /* the key's name: the author of saved versions */
-    bool session;           /* came with the session cookie (CSRF checked) */
+    char name[64]; /* the key's name: the author of saved versions */
+    bool session;  /* came with the session cookie (CSRF checked) */
 };
 
 struct srv_request {
     struct srv *srv;
-    const char *method;               /* "GET", "POST", ... */
-    const char *path;                 /* decoded, without the query */
+    const char *method;                 /* "GET", "POST", ... */
+    const char *path;                   /* decoded, without the query */
     const char *params[SRV_MAX_PARAMS]; /* the {} segments of the route, decoded */
     size_t n_params;
-    const char *body;                 /* NUL-terminated; "" when none */
+    const char *body; /* NUL-terminated; "" when none */
     size_t body_len;
-    int64_t received;                 /* UTC microseconds */
+    int64_t received; /* UTC microseconds */
     struct srv_caller caller;
-    struct jm_arena *arena;           /* per-request memory (params...), released after the answer */
-    void *conn;                       /* http.c's connection: for srv_query / srv_header */
+    struct jm_arena *arena; /* per-request memory (params...), released after the answer */
+    void *conn;             /* http.c's connection: for srv_query / srv_header */
 };
 
 /* The query argument `name` (decoded), or NULL. */
@@ -94,16 +94,16 @@ const char *srv_header(const struct srv_request *r, const char *name);
 #define SRV_MAX_HEADERS 4
 
 struct srv_response {
-    int status;                       /* 200 unless set */
-    const char *type;                 /* Content-Type; "application/json" unless set */
+    int status;       /* 200 unless set */
+    const char *type; /* Content-Type; "application/json" unless set */
     struct jm_strbuf body;
     const char *headers[SRV_MAX_HEADERS][2]; /* extra headers: name, value (static or in `own`) */
     size_t n_headers;
-    struct jm_strbuf own;             /* storage for header values built per response */
-    const unsigned char *bytes;       /* a static body (embedded asset) instead of `body` */
+    struct jm_strbuf own;       /* storage for header values built per response */
+    const unsigned char *bytes; /* a static body (embedded asset) instead of `body` */
     size_t n_bytes;
-    bool cache;                       /* may be cached (static assets); API answers are no-store */
-    const char *csp;                  /* a Content-Security-Policy other than the app's (the map
+    bool cache;      /* may be cached (static assets); API answers are no-store */
+    const char *csp; /* a Content-Security-Policy other than the app's (the map
                                          document in its frame) */
 };
 

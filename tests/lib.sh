@@ -71,3 +71,68 @@ golden() { # golden NAME ARGS...: the output of journeymap ARGS equals $CASE/NAM
         fail "journeymap $* differs from $CASE/$name (JM_UPDATE_GOLDEN=1 rewrites it):
 $(head -40 "$T/diff")"
 }
+
+# ---------------------------------------------------------------- journeymap serve over HTTP
+
+# serve_start ARGS...: starts `journeymap serve` on a free loopback port (ARGS added: --db,
+# --template...) and waits until it listens; sets $SERVE_PID and $U (http://127.0.0.1:PORT).
+# The EXIT trap stops it; serve_stop stops it earlier and fails unless it exited cleanly, so a
+# sanitizer report in the server fails the test.
+serve_start() {
+    rm -f "$T/port"
+    "$JM_BIN" serve --listen 127.0.0.1:0 --port-file "$T/port" --quiet "$@" \
+        >"$T/serve.out" 2>"$T/serve.err" &
+    SERVE_PID=$!
+    trap '[ -n "${SERVE_PID:-}" ] && kill -9 "$SERVE_PID" 2>/dev/null; rm -rf "$T"' EXIT
+    i=0
+    while [ ! -s "$T/port" ]; do
+        i=$((i + 1))
+        [ $i -lt 300 ] || fail "serve did not write its port: $(cat "$T/serve.err")"
+        kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(cat "$T/serve.err")"
+        sleep 0.1
+    done
+    U="http://127.0.0.1:$(cat "$T/port")"
+}
+
+# serve_stop: SIGTERM, then the server must exit 0 (a graceful stop, no sanitizer report).
+serve_stop() {
+    [ -n "${SERVE_PID:-}" ] || return 0
+    kill -TERM "$SERVE_PID"
+    serve_rc=0
+    wait "$SERVE_PID" || serve_rc=$?
+    SERVE_PID=
+    [ "$serve_rc" = 0 ] || fail "serve exited $serve_rc: $(grep -v '^{"time' "$T/serve.err" | head -40)"
+}
+
+# make_key ROLE NAME: a new API key of ROLE (journeymap keys create), printed.
+make_key() {
+    "$JM_BIN" keys create --role "$1" --name "$2" | grep -o 'jmk_[A-Za-z0-9]\{46\}' ||
+        fail "keys create --role $1 printed no key"
+}
+
+# api METHOD PATH CURL-ARGS...: a request with $KEY as the Bearer key; the status into $status,
+# the body into $T/body, the headers into $T/hdr.
+api() {
+    m=$1 p=$2
+    shift 2
+    status=$(curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -X "$m" \
+        -H "Authorization: Bearer $KEY" "$@" "$U$p") || fail "curl $m $p failed"
+}
+
+# api_expect STATUS METHOD PATH CURL-ARGS...: like api, and the status must be STATUS.
+api_expect() {
+    want=$1
+    shift
+    api "$@"
+    [ "$status" = "$want" ] || fail "$1 $2: expected $want, got $status: $(head -c 600 "$T/body")"
+}
+
+# api_body_has TEXT: the last answer's body contains TEXT.
+api_body_has() {
+    grep -qF -- "$1" "$T/body" || fail "expected '$1' in: $(head -c 600 "$T/body")"
+}
+
+# api_header NAME: the value of header NAME in the last answer.
+api_header() {
+    grep -i "^$1:" "$T/hdr" | head -1 | sed 's/^[^:]*: //' | tr -d '\r'
+}

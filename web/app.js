@@ -1297,7 +1297,7 @@ function openHistory() {
           sync();
         }}});
         const author = text(pick(v, 'author', 'by', 'name')) || '—';
-        const when = fmtWhen(pick(v, 'created', 'created_at', 'at', 'time', 'ts'));
+        const when = fmtWhen(pick(v, 'saved', 'created', 'created_at', 'at', 'time', 'ts'));
         const view = el('button', {type: 'button', class: 'link', text: n === newest ? t('hist.latest') : t('hist.view'), on: {click: () => {
           st.version = n === newest ? 0 : n;
           changed();

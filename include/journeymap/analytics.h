@@ -222,15 +222,14 @@ JM_API jm_status jm_report_json(const struct jm_report *r, enum jm_lang lang, st
  * the groups and the deal tables; "kpis"; "dmu" the DMU coverage. JM_EINVAL for another name
  * (jm_report_part_name(0, 1, ...) lists them, NULL after the last).
  */
-JM_API jm_status jm_report_json_part(const struct jm_report *r, enum jm_lang lang,
-                                     const char *part, struct jm_strbuf *sb);
+JM_API jm_status jm_report_json_part(const struct jm_report *r, enum jm_lang lang, const char *part,
+                                     struct jm_strbuf *sb);
 JM_API const char *jm_report_part_name(size_t i);
 
 /* The store options a journey needs (event columns its rules and channel groups read), plus
  * those of breakdown `by` (may be NULL). */
 JM_API void jm_journey_store_options(const struct jm_journey *j, const char *by,
                                      struct jm_store_options *opts);
-
 
 /* ---------------------------------------------------------------- periods and drill-down */
 
@@ -275,8 +274,8 @@ JM_API uint64_t jm_report_drill_break(const struct jm_report *r, const struct jm
  * Marks the units of the population with at least one event of touchpoint `tp` in the period
  * (while in stage `stage` when it is not JM_NONE: the map's per-stage touchpoint counts).
  */
-JM_API uint64_t jm_report_drill_touchpoint(const struct jm_report *r, const char *tp,
-                                           size_t stage, uint8_t *in);
+JM_API uint64_t jm_report_drill_touchpoint(const struct jm_report *r, const char *tp, size_t stage,
+                                           uint8_t *in);
 
 #ifdef __cplusplus
 }

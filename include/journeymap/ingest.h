@@ -85,8 +85,7 @@ JM_API jm_status jm_ingest_parse(enum jm_ingest_call call, const char *body, siz
 JM_API void jm_ingest_batch_free(struct jm_ingest_batch *b);
 JM_API size_t jm_ingest_batch_count(const struct jm_ingest_batch *b);
 /* Item `i` (valid until the batch is freed). */
-JM_API const struct jm_ingest_item *jm_ingest_batch_item(const struct jm_ingest_batch *b,
-                                                         size_t i);
+JM_API const struct jm_ingest_item *jm_ingest_batch_item(const struct jm_ingest_batch *b, size_t i);
 
 /* ---------------------------------------------------------------- the writer */
 

@@ -53,8 +53,7 @@ JM_API jm_status jm_keys_find(struct jm_storage *st, const char *id, struct jm_k
                               bool *found, struct jm_error *err);
 /* Every key, revoked ones too, oldest first. */
 typedef jm_status (*jm_key_fn)(const struct jm_key_row *key, void *ctx);
-JM_API jm_status jm_keys_list(struct jm_storage *st, jm_key_fn fn, void *ctx,
-                              struct jm_error *err);
+JM_API jm_status jm_keys_list(struct jm_storage *st, jm_key_fn fn, void *ctx, struct jm_error *err);
 /* Marks key `id` revoked at `when`. JM_ENOTFOUND when no such key. Revoking twice keeps the
  * first time. */
 JM_API jm_status jm_keys_revoke(struct jm_storage *st, const char *id, int64_t when,
@@ -94,8 +93,8 @@ typedef jm_status (*jm_journey_version_fn)(const struct jm_journey_version *v, v
 JM_API jm_status jm_journeys_get(struct jm_storage *st, const char *key, int version, int64_t as_of,
                                  jm_journey_version_fn fn, void *ctx, struct jm_error *err);
 /* The versions of `key` (every key when NULL), newest first per key; `yaml` is NULL here. */
-JM_API jm_status jm_journeys_list(struct jm_storage *st, const char *key,
-                                  jm_journey_version_fn fn, void *ctx, struct jm_error *err);
+JM_API jm_status jm_journeys_list(struct jm_storage *st, const char *key, jm_journey_version_fn fn,
+                                  void *ctx, struct jm_error *err);
 
 /* ---------------------------------------------------------------- failed events */
 
@@ -111,12 +110,12 @@ struct jm_failed_event {
 };
 #define JM_FAILED_PAYLOAD_MAX (512u * 1024u)
 
-JM_API jm_status jm_failed_put(struct jm_storage *st, const struct jm_failed_event *ev,
-                               int64_t *id, struct jm_error *err);
+JM_API jm_status jm_failed_put(struct jm_storage *st, const struct jm_failed_event *ev, int64_t *id,
+                               struct jm_error *err);
 /* Failed events with id > `after`, oldest first, at most `limit` (0: all). */
 typedef jm_status (*jm_failed_fn)(const struct jm_failed_event *ev, void *ctx);
-JM_API jm_status jm_failed_list(struct jm_storage *st, int64_t after, size_t limit,
-                                jm_failed_fn fn, void *ctx, struct jm_error *err);
+JM_API jm_status jm_failed_list(struct jm_storage *st, int64_t after, size_t limit, jm_failed_fn fn,
+                                void *ctx, struct jm_error *err);
 /* Removes failed event `id` (after a successful replay). JM_ENOTFOUND when none. */
 JM_API jm_status jm_failed_delete(struct jm_storage *st, int64_t id, struct jm_error *err);
 JM_API jm_status jm_failed_count(struct jm_storage *st, uint64_t *n, struct jm_error *err);

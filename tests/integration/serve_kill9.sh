@@ -84,4 +84,5 @@ expect_eq "messageIds stored twice after resending" 0 "$(uniq -d stored2.txt | w
 NEW=$(comm -13 stored.txt stored2.txt | grep -c -v '^b-' || true)
 expect_eq "events stored by the resend that were not batch ids" 0 "$NEW"
 [ "$(wc -l <stored2.txt)" -ge "$BEFORE" ] || fail "events disappeared after the restart"
+echo "acknowledged $ACKED before the kill, $BEFORE stored after it, $(wc -l <stored2.txt) after resending"
 pass
