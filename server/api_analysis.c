@@ -101,9 +101,17 @@ static void units_answer(struct srv_request *req, struct srv_response *res,
 
 enum drill_kind { DRILL_STAGE, DRILL_TOUCHPOINT, DRILL_BREAK };
 
+/* A touchpoint the definition names or an event carries: one of neither is a typo (404), while
+ * a known one nobody had is an empty list. */
+static bool known_touchpoint(const struct srv_view *v, const char *key)
+{
+    return jm_journey_touchpoint(v->journey, key) ||
+           jm_store_lookup(jm_dataset_store(v->ds), JM_STORE_TOUCHPOINT, key, strlen(key)) > 0;
+}
+
 /* Marks the units one drill-down names; false with the answer (404, 400) in `res`. */
-static bool mark(struct srv_request *req, struct srv_response *res, const struct jm_report *r,
-                 enum drill_kind kind, uint8_t *in, uint64_t *count)
+static bool mark(struct srv_request *req, struct srv_response *res, const struct srv_view *v,
+                 const struct jm_report *r, enum drill_kind kind, uint8_t *in, uint64_t *count)
 {
     const struct jm_journey *j = r->tl->journey;
     const char *what = req->params[1];
@@ -122,6 +130,11 @@ static bool mark(struct srv_request *req, struct srv_response *res, const struct
     int s = stage && *stage ? jm_journey_stage(j, stage) : -1;
     if (stage && *stage && s < 0) {
         srv_error(res, 404, "not_found", "no stage '%s' in journey '%s'", stage, j->key);
+        return false;
+    }
+    if (kind == DRILL_TOUCHPOINT && !known_touchpoint(v, what)) {
+        srv_error(res, 404, "not_found", "no touchpoint '%s' in journey '%s' or in the data", what,
+                  j->key);
         return false;
     }
     if (kind == DRILL_TOUCHPOINT) {
@@ -157,7 +170,7 @@ static void drill(struct srv_request *req, struct srv_response *res, enum drill_
         in = jm_calloc(v->tl->n_units + 1, 1);
         if (!in)
             srv_error(res, 500, "internal", "out of memory");
-        else if (mark(req, res, r, kind, in, &count))
+        else if (mark(req, res, v, r, kind, in, &count))
             units_answer(req, res, v, &a, in, count);
     }
     jm_free(in);

@@ -475,8 +475,10 @@ static void get_account_timeline(struct srv_request *req, struct srv_response *r
         jm_strbuf_addstr(sb, "{\"account\":");
         srv_unit_json(sb, v, st, u, a.lang);
         moves_json(sb, v, u, a.lang);
-        events_json(sb, v, b, e, -1, a.lang);
-        jm_strbuf_addstr(sb, "}\n");
+        if (events_json(sb, v, b, e, -1, a.lang))
+            jm_strbuf_addstr(sb, "}\n");
+        else
+            srv_error(res, 500, "internal", "out of memory");
     }
     srv_view_release(req, v);
 }
@@ -541,7 +543,8 @@ static void one_row(struct srv_request *req, struct srv_response *res, enum jm_e
         if (timeline) {
             const struct jm_store *st = jm_dataset_store(v->ds);
             int64_t c = jm_store_lookup(st, JM_STORE_CONTACT, id, strlen(id));
-            events_json(sb, v, 0, c >= 0 ? jm_store_columns(st)->n : 0, c, a.lang);
+            if (!events_json(sb, v, 0, c >= 0 ? jm_store_columns(st)->n : 0, c, a.lang))
+                sb->failed = true; /* answered 500 by the daemon */
             if (v->tl->level == JM_LEVEL_CONTACT && row < v->tl->n_units)
                 moves_json(sb, v, row, a.lang);
         }

@@ -177,6 +177,28 @@ static void get_journey(struct srv_request *req, struct srv_response *res)
 
 /* ---------------------------------------------------------------- saving */
 
+/*
+ * A definition that does not parse: 400 with the place as numbers too, so the app's editor can
+ * put the cursor there. The parser's message starts "body:LINE:COLUMN: " (parse errors without
+ * a place, such as a missing key, keep the message as it is).
+ */
+static void parse_error(struct srv_response *res, const struct jm_error *err)
+{
+    unsigned long line = 0, column = 0;
+    int used = 0;
+    if (sscanf(err->msg, "body:%lu:%lu: %n", &line, &column, &used) < 2 || !used) {
+        srv_fail(res, JM_EPARSE, err);
+        return;
+    }
+    char msg[sizeof err->msg + 64];
+    snprintf(msg, sizeof msg, "line %lu, column %lu: %s", line, column, err->msg + used);
+    res->status = 400;
+    jm_strbuf_reset(&res->body);
+    jm_strbuf_addstr(&res->body, "{\"error\": {\"code\": \"bad_definition\", \"message\": ");
+    jm_strbuf_add_json_string(&res->body, msg, strlen(msg));
+    jm_strbuf_addf(&res->body, ", \"line\": %lu, \"column\": %lu}}\n", line, column);
+}
+
 void srv_journey_save(struct srv_request *req, struct srv_response *res, const char *key,
                       const char *yaml, size_t len, const char *message, int status,
                       const char *extra)
@@ -194,7 +216,9 @@ void srv_journey_save(struct srv_request *req, struct srv_response *res, const c
     if (!rc)
         rc = jm_journeys_save(st, j->key, yaml, len, req->caller.name, message ? message : "",
                               req->received, &version, &err);
-    if (rc) {
+    if (rc == JM_EPARSE) {
+        parse_error(res, &err);
+    } else if (rc) {
         srv_fail(res, rc, &err);
     } else {
         res->status = status;

@@ -238,7 +238,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         x->req.body = x->body.buf;
         x->req.body_len = x->body.len;
         x->route->fn(&x->req, &x->res);
-        if (x->arena.failed)
+        /* Handlers append without checking each step; a sticky failure means a cut body. */
+        if (x->arena.failed || x->res.body.failed)
             x->oom = true;
     }
     return send_answer(x);

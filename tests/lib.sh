@@ -74,21 +74,20 @@ $(head -40 "$T/diff")"
 
 # ---------------------------------------------------------------- journeymap serve over HTTP
 
-# serve_start ARGS...: starts `journeymap serve` on a free loopback port (ARGS added: --db,
-# --template...) and waits until it listens; sets $SERVE_PID and $U (http://127.0.0.1:PORT).
-# The EXIT trap stops it; serve_stop stops it earlier and fails unless it exited cleanly, so a
-# sanitizer report in the server fails the test.
+# serve_start ARGS...: starts `journeymap serve ARGS` on a free loopback port in the background
+# (stdout in $T/serve.out, stderr in $T/serve.err), waits until it listens, and sets $U to its
+# base URL and $SERVE_PID. On exit the script kills it. Call it again after a kill to restart.
 serve_start() {
     rm -f "$T/port"
-    "$JM_BIN" serve --listen 127.0.0.1:0 --port-file "$T/port" --quiet "$@" \
-        >"$T/serve.out" 2>"$T/serve.err" &
+    "$JM_BIN" serve --listen 127.0.0.1:0 --port-file "$T/port" "$@" \
+        >"$T/serve.out" 2>>"$T/serve.err" &
     SERVE_PID=$!
     trap '[ -n "${SERVE_PID:-}" ] && kill -9 "$SERVE_PID" 2>/dev/null; rm -rf "$T"' EXIT
     i=0
     while [ ! -s "$T/port" ]; do
         i=$((i + 1))
-        [ $i -lt 300 ] || fail "serve did not write its port: $(cat "$T/serve.err")"
-        kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(cat "$T/serve.err")"
+        [ $i -lt 300 ] || fail "serve did not write its port: $(tail -20 "$T/serve.err")"
+        kill -0 "$SERVE_PID" 2>/dev/null || fail "serve exited: $(tail -20 "$T/serve.err")"
         sleep 0.1
     done
     U="http://127.0.0.1:$(cat "$T/port")"
@@ -104,10 +103,13 @@ serve_stop() {
     [ "$serve_rc" = 0 ] || fail "serve exited $serve_rc: $(grep -v '^{"time' "$T/serve.err" | head -40)"
 }
 
-# make_key ROLE NAME: a new API key of ROLE (journeymap keys create), printed.
+# make_key ROLE NAME: a new API key of ROLE (journeymap keys create), printed: jmk_... or, for
+# the ingest role, jmw_...
 make_key() {
-    "$JM_BIN" keys create --role "$1" --name "$2" | grep -o 'jmk_[A-Za-z0-9]\{46\}' ||
-        fail "keys create --role $1 printed no key"
+    k=$("$JM_BIN" keys create --role "$1" --name "$2" | grep -o 'jm[kw]_[A-Za-z0-9]\{46\}' |
+        head -1)
+    [ -n "$k" ] || fail "keys create --role $1 printed no key"
+    echo "$k"
 }
 
 # api METHOD PATH CURL-ARGS...: a request with $KEY as the Bearer key; the status into $status,

@@ -96,18 +96,23 @@ JM_API void jm_arena_release(struct jm_arena *a);
  * A growable NUL-terminated byte string. `max` is its ceiling in bytes (0 means the default
  * ceiling, JM_STRBUF_DEFAULT_MAX); growing past it fails with JM_ELIMIT and leaves the buffer
  * as it was. `buf` is never NULL after init ("" when empty).
+ *
+ * `failed` is sticky, like an arena's: the first append that fails (out of memory, over `max`)
+ * sets it and only init/release clear it (reset does not), so a writer of many small appends
+ * may check once at the end that nothing was cut out of the middle.
  */
 struct jm_strbuf {
     char *buf;
     size_t len;
     size_t cap;
     size_t max;
+    bool failed;
 };
 #define JM_STRBUF_DEFAULT_MAX ((size_t)1 << 30)
 extern char jm_strbuf_empty[];
 #define JM_STRBUF_INIT                                                                             \
     {                                                                                              \
-        jm_strbuf_empty, 0, 0, 0                                                                   \
+        jm_strbuf_empty, 0, 0, 0, false                                                            \
     }
 
 JM_API void jm_strbuf_init(struct jm_strbuf *sb, size_t max);

@@ -17,6 +17,7 @@ void jm_strbuf_init(struct jm_strbuf *sb, size_t max)
     sb->len = 0;
     sb->cap = 0;
     sb->max = max;
+    sb->failed = false;
 }
 
 void jm_strbuf_release(struct jm_strbuf *sb)
@@ -39,8 +40,10 @@ jm_status jm_strbuf_grow(struct jm_strbuf *sb, size_t extra)
     /* Room for the NUL: a ceiling of SIZE_MAX would make max + 1 wrap to 0. */
     if (max > SIZE_MAX - 1)
         max = SIZE_MAX - 1;
-    if (extra > max || sb->len > max - extra)
+    if (extra > max || sb->len > max - extra) {
+        sb->failed = true;
         return JM_ELIMIT;
+    }
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
         return JM_OK;
@@ -50,8 +53,10 @@ jm_status jm_strbuf_grow(struct jm_strbuf *sb, size_t extra)
     if (ncap > max + 1)
         ncap = max + 1;
     char *p = jm_realloc(sb->cap ? sb->buf : NULL, ncap);
-    if (!p)
+    if (!p) {
+        sb->failed = true;
         return JM_ENOMEM;
+    }
     if (!sb->cap)
         p[0] = '\0';
     sb->buf = p;
@@ -97,8 +102,10 @@ jm_status jm_strbuf_vaddf(struct jm_strbuf *sb, const char *fmt, va_list ap)
     va_copy(cp, ap);
     int n = vsnprintf(NULL, 0, fmt, cp);
     va_end(cp);
-    if (n < 0)
+    if (n < 0) {
+        sb->failed = true;
         return JM_EINVAL;
+    }
     jm_status rc = jm_strbuf_grow(sb, (size_t)n);
     if (rc)
         return rc;

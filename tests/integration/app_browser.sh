@@ -17,44 +17,22 @@ expect_eq "init exit ($(cat "$T/err"))" 0 "$rc"
 jm demo-data --events 20000 --seed 7 -q
 expect_eq "demo-data exit ($(cat "$T/err"))" 0 "$rc"
 
-# key ROLE: creates a key and prints it (the only jmk_ word of the output).
-key() {
-    "$JM_BIN" keys create --role "$1" --name "browser-$1" >"$T/key" 2>"$T/err" ||
-        fail "keys create --role $1 exited $?: $(cat "$T/err")"
-    k=$(grep -o 'jmk_[A-Za-z0-9]*' "$T/key" | head -1)
-    [ -n "$k" ] || fail "keys create --role $1 printed no key: $(cat "$T/key")"
-    echo "$k"
-}
-EDITOR=$(key editor) || exit 1
-VIEWER=$(key viewer) || exit 1
-
-"$JM_BIN" serve --listen 127.0.0.1:0 --port-file "$T/port" --quiet --access-log "$T/access.log" \
-    >"$T/serve.out" 2>"$T/serve.err" &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; rm -rf "$T"' EXIT
-i=0
-while [ ! -s "$T/port" ]; do
-    i=$((i + 1))
-    [ $i -le 300 ] || fail "serve wrote no port file in 30 s: $(cat "$T/serve.err")"
-    kill -0 "$SERVER" 2>/dev/null || fail "serve exited: $(cat "$T/serve.err")"
-    sleep 0.1
-done
-BASE="http://127.0.0.1:$(cat "$T/port")"
+EDITOR=$(make_key editor browser-editor) || exit 1
+VIEWER=$(make_key viewer browser-viewer) || exit 1
+serve_start --quiet --access-log "$T/access.log"
 
 stages=$("$JM_BIN" map --template b2b-5 --format json | python3 -c '
 import json, sys
 print(",".join(s["key"] for s in json.load(sys.stdin)["stages"]))') ||
     fail "map --format json failed"
 
-timeout 400 python3 "$CHECK" "$BASE" --key "$EDITOR" --viewer-key "$VIEWER" \
+timeout 400 python3 "$CHECK" "$U" --key "$EDITOR" --viewer-key "$VIEWER" \
     --expect-stages "$stages" --artifacts "$ART" --ready-bound "${JM_APP_READY_BOUND_MS:-3000}" \
-    >"$T/check" 2>&1 || fail "check_app.py against $BASE:
+    >"$T/check" 2>&1 || fail "check_app.py against $U:
 $(cat "$T/check")
 --- serve stderr:
 $(tail -20 "$T/serve.err")"
 cat "$T/check"
 
-kill -TERM "$SERVER"
-wait "$SERVER" || fail "serve exited $? after SIGTERM: $(tail -5 "$T/serve.err")"
-trap 'rm -rf "$T"' EXIT
+serve_stop
 pass

@@ -5,21 +5,8 @@
 # SPDX-License-Identifier: MIT
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-PID=
-trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 "$JM_BIN" init >/dev/null
-
-"$JM_BIN" serve --listen 127.0.0.1:0 --port-file "$T/port" --signin-link \
-    --access-log "$T/access.log" >"$T/serve.out" 2>"$T/serve.err" &
-PID=$!
-i=0
-while [ ! -s "$T/port" ]; do
-    i=$((i + 1))
-    [ $i -lt 200 ] || fail "serve did not write its port: $(cat "$T/serve.err")"
-    kill -0 "$PID" 2>/dev/null || fail "serve exited: $(cat "$T/serve.err")"
-    sleep 0.1
-done
-U="http://127.0.0.1:$(cat "$T/port")"
+serve_start --signin-link --access-log "$T/access.log"
 grep -q "^journeymap serving .* on $U/\$" "$T/serve.out" || fail "banner: $(cat "$T/serve.out")"
 
 # req METHOD PATH CURL-ARGS...: the status into $status, body $T/body, headers $T/hdr.
@@ -225,12 +212,12 @@ curl -s -o "$T/slow.out" -w '%{http_code}' --limit-rate 100k -u "$WRITE:" \
     --data-binary "@$T/slow" "$U/v1/batch" >"$T/slow.status" &
 CURL=$!
 sleep 0.7
-kill -TERM "$PID"
+kill -TERM "$SERVE_PID"
 wait "$CURL" || true
 expect_eq "in-flight request at SIGTERM" 200 "$(cat "$T/slow.status")"
 rc=0
-wait "$PID" || rc=$?
-PID=
+wait "$SERVE_PID" || rc=$?
+SERVE_PID=
 expect_eq "exit code after SIGTERM" 0 "$rc"
 
 # ---------------------------------------------------------------- the access log

@@ -10,25 +10,7 @@ LOAD="$JM_BUILD_DIR/bench/jm_ingest_load"
 
 jm init
 expect_eq "init" 0 "$rc"
-jm keys create --role ingest --name load
-expect_eq "keys create" 0 "$rc"
-KEY=$(grep -o 'jmw_[A-Za-z0-9]\{46\}' "$T/out" | head -1)
-[ -n "$KEY" ] || fail "no write key in: $(cat "$T/out")"
-
-# start: runs the server in the background, sets $PID and $PORT.
-start() {
-    rm -f port
-    "$JM_BIN" serve --listen 127.0.0.1:0 --port-file port --quiet 2>>server.log &
-    PID=$!
-    i=0
-    while [ ! -s port ]; do
-        kill -0 "$PID" 2>/dev/null || fail "the server did not start: $(tail -5 server.log)"
-        i=$((i + 1))
-        [ "$i" -lt 3000 ] || fail "the server did not listen within 30 s"
-        sleep 0.01
-    done
-    PORT=$(cat port)
-}
+KEY=$(make_key ingest load) || exit 1
 
 # stored_ids: every event's messageId in the workspace, one a line.
 stored_ids() {
@@ -38,7 +20,8 @@ for line in sys.stdin:
     print(json.loads(line).get("message_id", ""))'
 }
 
-start
+serve_start --quiet
+PORT=${U##*:}
 "$LOAD" --port "$PORT" --key "$KEY" --mode batch --batch 50 --connections 3 --seconds 20 \
     --prefix b --acked acked_batch.txt >load_batch.txt 2>&1 &
 LB=$!
@@ -50,11 +33,13 @@ LS=$!
 i=0
 while [ "$(stat -c %s journeymap.db-wal 2>/dev/null || echo 0)" -lt 2000000 ]; do
     i=$((i + 1))
-    [ "$i" -lt 3000 ] || fail "the load wrote under 2 MB in 30 s"
+    [ "$i" -lt 3000 ] || fail "the load wrote under 2 MB in 30 s: $(cat load_*.txt)"
     sleep 0.01
 done
-kill -9 "$PID"
-wait "$PID" 2>/dev/null || true
+sleep 1 # more acknowledged, and more in flight, when the kill comes
+kill -9 "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null || true
+SERVE_PID=
 wait "$LB" || true
 wait "$LS" || true
 cat acked_batch.txt acked_single.txt | sort >acked.txt
@@ -72,12 +57,12 @@ BEFORE=$(wc -l <stored.txt)
 
 # Send it all again after a restart: the same messageIds (the generator's ids are its prefix,
 # connection and sequence) are answered as duplicates and store nothing new.
-start
+serve_start --quiet
+PORT=${U##*:}
 "$LOAD" --port "$PORT" --key "$KEY" --mode batch --batch 50 --connections 3 \
     --events "$(wc -l <acked_batch.txt)" --prefix b >reload.txt 2>&1 ||
     fail "resending failed: $(cat reload.txt)"
-kill -TERM "$PID"
-wait "$PID" || fail "the server did not stop cleanly on SIGTERM"
+serve_stop
 stored_ids | sort >stored2.txt
 expect_eq "messageIds stored twice after resending" 0 "$(uniq -d stored2.txt | wc -l)"
 # Resent ids that were never stored (in flight at the kill) may be stored now; no others.
