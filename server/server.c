@@ -78,7 +78,11 @@ static jm_status found_version(const struct jm_journey_version *v, void *ctx)
     return JM_OK;
 }
 
-/* Saves the configured journey as version 1 of its key unless a version is stored. */
+/*
+ * Saves the configured journey as version 1 of its key unless a version is stored. It is saved
+ * as journeymap writes definitions (both languages, no comments), the form every edit from the
+ * API saves, so the line diff between version 1 and the first edit shows only the edit.
+ */
 static jm_status seed_journey(struct srv *s, struct jm_storage *st, struct jm_error *err)
 {
     const char *tpl = s->cfg.template ? s->cfg.template : s->cfg.journey ? NULL : "b2b-5";
@@ -106,10 +110,14 @@ static jm_status seed_journey(struct srv *s, struct jm_storage *st, struct jm_er
         if (rc == JM_ENOTFOUND)
             rc = JM_OK, jm_error_clear(err);
     }
+    struct jm_strbuf yaml = JM_STRBUF_INIT;
+    if (!rc && !stored)
+        rc = jm_journey_write(j, JM_LANG__COUNT, &yaml, err);
     int version;
     if (!rc && !stored)
-        rc = jm_journeys_save(st, j->key, text, len, "serve", "seeded by journeymap serve",
+        rc = jm_journeys_save(st, j->key, yaml.buf, yaml.len, "serve", "seeded by journeymap serve",
                               srv_now(), &version, err);
+    jm_strbuf_release(&yaml);
     jm_journey_free(j);
     jm_free(text);
     return rc;

@@ -101,6 +101,7 @@ const I18N = {
     'diff.removed': 'removed', 'diff.added': 'added',
     'chg.stage_added': 'Stage added', 'chg.stage_removed': 'Stage removed', 'chg.stage_renamed': 'Stage renamed',
     'chg.kpi_changed': 'KPI target changed', 'chg.entry_changed': 'Entry rule changed', 'chg.owner_changed': 'Owner changed',
+    'chg.note_added': 'Annotation added', 'chg.note_removed': 'Annotation removed', 'chg.note_changed': 'Annotation changed',
   },
   vi: {
     'skip': 'Chuyển đến bản đồ',
@@ -185,6 +186,7 @@ const I18N = {
     'diff.removed': 'đã bỏ', 'diff.added': 'đã thêm',
     'chg.stage_added': 'Đã thêm giai đoạn', 'chg.stage_removed': 'Đã bỏ giai đoạn', 'chg.stage_renamed': 'Đã đổi tên giai đoạn',
     'chg.kpi_changed': 'Đã đổi mục tiêu KPI', 'chg.entry_changed': 'Đã đổi quy tắc vào giai đoạn', 'chg.owner_changed': 'Đã đổi người phụ trách',
+    'chg.note_added': 'Đã thêm ghi chú', 'chg.note_removed': 'Đã bỏ ghi chú', 'chg.note_changed': 'Đã sửa ghi chú',
   },
 };
 
@@ -1340,6 +1342,7 @@ function drawDiff(box, key, from, to) {
 const CHANGE_TEXT = {
   stage_added: 'chg.stage_added', stage_removed: 'chg.stage_removed', stage_renamed: 'chg.stage_renamed',
   kpi_changed: 'chg.kpi_changed', entry_changed: 'chg.entry_changed', owner_changed: 'chg.owner_changed',
+  note_added: 'chg.note_added', note_removed: 'chg.note_removed', note_changed: 'chg.note_changed',
 };
 
 /* The server's structural changes, grouped by stage, lane and language: each lane's lines

@@ -1,7 +1,7 @@
 /*
  * What changed between two versions of a journey definition: a structural diff of the parsed
  * definitions (stages added, removed or renamed; each lane's lines added or removed, per
- * language; KPI targets and entry rules changed) and a line diff of the two YAML texts (longest
+ * language; annotations added, removed or edited; KPI targets and entry rules changed) and a line diff of the two YAML texts (longest
  * common subsequence), for the version history.
  *
  * SPDX-License-Identifier: MIT
@@ -26,10 +26,14 @@ enum jm_change_kind {
     JM_CHANGE_KPI_CHANGED,   /* stage; what: the metric; before, after: targets ("" none) */
     JM_CHANGE_ENTRY_CHANGED, /* stage: its entry rule differs */
     JM_CHANGE_OWNER_CHANGED, /* stage; before, after */
+    JM_CHANGE_NOTE_ADDED,    /* stage, lane, lang; what: the annotation's kind; after: its text */
+    JM_CHANGE_NOTE_REMOVED,  /* stage, lane, lang; what: its kind; before: its text */
+    JM_CHANGE_NOTE_CHANGED,  /* stage, lane, lang; what: its kind; before, after: the texts */
     JM_CHANGE__COUNT
 };
 /* "stage_added", "stage_removed", "stage_renamed", "item_added", "item_removed",
- * "kpi_changed", "entry_changed", "owner_changed". */
+ * "kpi_changed", "entry_changed", "owner_changed", "note_added", "note_removed",
+ * "note_changed". Annotations are matched by id within their stage; texts per language. */
 JM_API const char *jm_change_key(enum jm_change_kind k);
 
 struct jm_change {

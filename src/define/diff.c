@@ -18,7 +18,8 @@
 
 static const char *const CHANGE_KEYS[JM_CHANGE__COUNT] = {
     "stage_added",  "stage_removed", "stage_renamed", "item_added",
-    "item_removed", "kpi_changed",   "entry_changed", "owner_changed"};
+    "item_removed", "kpi_changed",   "entry_changed", "owner_changed",
+    "note_added",   "note_removed",  "note_changed"};
 
 const char *jm_change_key(enum jm_change_kind k)
 {
@@ -157,6 +158,45 @@ static void kpis(struct adder *a, const struct jm_stage *x, const struct jm_stag
     }
 }
 
+/* The annotation of stage `st` with id `id`, or NULL. */
+static const struct jm_annotation *note_of(const struct jm_stage *st, const char *id)
+{
+    for (size_t i = 0; i < st->n_annotations; i++)
+        if (strcmp(st->annotations[i].id, id) == 0)
+            return &st->annotations[i];
+    return NULL;
+}
+
+/* One change per language whose text differs between `x` and `y` (either may be NULL). */
+static void note_change(struct adder *a, const char *stage, const struct jm_annotation *x,
+                        const struct jm_annotation *y)
+{
+    const struct jm_annotation *n = y ? y : x;
+    enum jm_change_kind kind = !x   ? JM_CHANGE_NOTE_ADDED
+                               : !y ? JM_CHANGE_NOTE_REMOVED
+                                    : JM_CHANGE_NOTE_CHANGED;
+    for (int lang = 0; lang < JM_LANG__COUNT; lang++) {
+        const char *before = x ? x->text.s[lang] : NULL, *after = y ? y->text.s[lang] : NULL;
+        bool moved = x && y && (x->lane != y->lane || x->kind != y->kind);
+        if ((before || after) && (!same(before, after) || (moved && lang == 0)))
+            add(a, (struct jm_change){kind, stage, jm_lane_key(n->lane), (enum jm_lang)lang,
+                                      jm_annotation_kind_key(n->kind), before, after});
+    }
+}
+
+static void notes(struct adder *a, const struct jm_stage *x, const struct jm_stage *y)
+{
+    for (size_t i = 0; i < x->n_annotations; i++) {
+        const struct jm_annotation *nx = &x->annotations[i], *ny = note_of(y, nx->id);
+        if (!ny || ny->lane != nx->lane || ny->kind != nx->kind ||
+            !same(nx->text.s[0], ny->text.s[0]) || !same(nx->text.s[1], ny->text.s[1]))
+            note_change(a, x->key, nx, ny);
+    }
+    for (size_t i = 0; i < y->n_annotations; i++)
+        if (!note_of(x, y->annotations[i].id))
+            note_change(a, y->key, NULL, &y->annotations[i]);
+}
+
 static void stage(struct adder *a, const struct jm_stage *x, const struct jm_stage *y)
 {
     for (int lang = 0; lang < JM_LANG__COUNT; lang++)
@@ -171,6 +211,7 @@ static void stage(struct adder *a, const struct jm_stage *x, const struct jm_sta
                                   NULL});
     kpis(a, x, y);
     lanes(a, x, y);
+    notes(a, x, y);
 }
 
 jm_status jm_diff_journeys(const struct jm_journey *a, const struct jm_journey *b,

@@ -161,6 +161,77 @@ static void json_names_the_change(void **state)
     jm_journey_free(b);
 }
 
+static const char notes_before[] =
+    "journey: t\n"
+    "stages:\n"
+    "  - key: a\n"
+    "    entry: {event: x}\n"
+    "    annotations:\n"
+    "      - {id: n1, lane: pain_points, kind: pain_point, text: {en: slow, vi: chậm}}\n"
+    "      - {id: n2, lane: opportunities, kind: opportunity, text: {en: faster}}\n"
+    "      - {id: n3, lane: questions, kind: note, text: {en: who signs}}\n";
+
+static const char notes_after[] =
+    "journey: t\n"
+    "stages:\n"
+    "  - key: a\n"
+    "    entry: {event: x}\n"
+    "    annotations:\n"
+    "      - {id: n1, lane: pain_points, kind: pain_point, text: {en: slow, vi: rất chậm}}\n"
+    "      - {id: n3, lane: questions, kind: pain_point, text: {en: who signs}}\n"
+    "      - {id: n4, lane: goals, kind: note, text: {en: renew}}\n";
+
+/* The only change of `kind`, checked to be unique. */
+static const struct jm_change *only(const struct jm_diff *d, enum jm_change_kind kind)
+{
+    const struct jm_change *found = NULL;
+    for (size_t i = 0; i < d->n_changes; i++)
+        if (d->changes[i].kind == kind) {
+            assert_null(found);
+            found = &d->changes[i];
+        }
+    assert_non_null(found);
+    return found;
+}
+
+static void annotations_are_compared_by_id(void **state)
+{
+    (void)state;
+    struct jm_journey *a = parse(notes_before), *b = parse(notes_after);
+    struct jm_diff d;
+    jm_diff_init(&d);
+    assert_int_equal(jm_diff_journeys(a, b, &d), JM_OK);
+    assert_int_equal(d.n_changes, 4);
+    const struct jm_change *c = only(&d, JM_CHANGE_NOTE_REMOVED); /* n2 */
+    assert_string_equal(c->lane, "opportunities");
+    assert_string_equal(c->what, "opportunity");
+    assert_string_equal(c->before, "faster");
+    assert_null(c->after);
+    c = only(&d, JM_CHANGE_NOTE_ADDED); /* n4 */
+    assert_string_equal(c->lane, "goals");
+    assert_string_equal(c->after, "renew");
+    /* n1: its Vietnamese text; n3: its kind (text the same, reported once). */
+    size_t changed = 0;
+    for (size_t i = 0; i < d.n_changes; i++) {
+        c = &d.changes[i];
+        if (c->kind != JM_CHANGE_NOTE_CHANGED)
+            continue;
+        changed++;
+        if (strcmp(c->lane, "pain_points") == 0) {
+            assert_int_equal(c->lang, JM_LANG_VI);
+            assert_string_equal(c->before, "chậm");
+            assert_string_equal(c->after, "rất chậm");
+        } else {
+            assert_string_equal(c->lane, "questions");
+            assert_string_equal(c->what, "pain_point");
+        }
+    }
+    assert_int_equal(changed, 2);
+    jm_diff_release(&d);
+    jm_journey_free(a);
+    jm_journey_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +239,7 @@ int main(void)
         cmocka_unit_test(identical_gives_nothing),
         cmocka_unit_test(line_diff_is_exact),
         cmocka_unit_test(json_names_the_change),
+        cmocka_unit_test(annotations_are_compared_by_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
