@@ -12,15 +12,19 @@
  *
  * Staleness. jm_storage_data_version() is per connection (SQLite's PRAGMA data_version is only
  * comparable on the connection that read it), so the engine keeps one connection of its own,
- * used for nothing but that check, under `vlock`. The version is read before the load starts:
- * a commit during the load makes the snapshot look older than it is, never newer.
+ * used for that check (and the warm-up's read of the default journey), under `vlock`. The
+ * version is read before the load starts: a commit during the load makes the snapshot look
+ * older than it is, never newer.
  *
- * Stale-while-revalidate, built in the requesting thread: when the data changed, the first
- * request at least REBUILD_US after the last build rebuilds (and waits for it); requests
- * meanwhile, and during that build, get the previous snapshot. Under sustained ingest a slot
- * is thus rebuilt at most every 2 s and no request but the rebuilding one waits. A slot with
- * no snapshot yet makes the other requests wait for the first build (there is nothing to
- * serve), instead of building it several times at once.
+ * Stale-while-revalidate, built in the background: when the data changed, the first request
+ * at least REBUILD_US after the last build began starts a worker thread that rebuilds the slot
+ * on a connection of its own, and every request (that one included) keeps getting the latest
+ * completed snapshot without waiting. Under sustained ingest a slot is thus rebuilt at most
+ * every 2 s and no request waits for it. A slot with no snapshot yet makes its requests wait
+ * for the first build (there is nothing to serve), never start a second one; its failure is
+ * kept in the slot so they all get it. At most one worker runs per slot; close joins them.
+ * At start the server warms the default journey's slot (srv_engine_warm), so the first page
+ * finds it built.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -50,7 +54,6 @@ struct snap {
     struct jm_journey *journey;
     struct jm_dataset *ds;
     struct jm_timelines *tl;
-    int64_t built_us;     /* monotonic */
     unsigned refs;        /* the slot's reference plus the requests holding it; engine lock */
     pthread_mutex_t lock; /* the outputs and the status report */
     struct output outputs[MAX_OUTPUTS];
@@ -63,17 +66,24 @@ struct slot {
     char key[128];
     int version;
     int level;
+    struct jm_strbuf yaml; /* the version's text, what a worker parses; fixed while building */
     struct snap *cur;
-    bool building;
-    uint64_t used; /* engine tick of the last acquire, for eviction */
+    bool building;            /* a worker runs for this slot */
+    bool joinable;            /* `worker` is to be joined (it may still be running) */
+    pthread_t worker;         /* the slot's last worker */
+    int64_t started_us;       /* monotonic: when the last build began (the rebuild pause) */
+    jm_status fail;           /* the last build's failure while there is no snapshot */
+    struct jm_error fail_err; /* its message, for every request that waited on it */
+    uint64_t used;            /* engine tick of the last acquire, for eviction */
 };
 
 struct srv_engine {
     struct srv *srv;
     pthread_mutex_t lock; /* slots and refcounts */
-    pthread_cond_t built; /* a slot's first build ended */
+    pthread_cond_t built; /* a build ended */
     struct slot slots[MAX_SLOTS];
     uint64_t tick;
+    bool closing;          /* no new workers */
     pthread_mutex_t vlock; /* `vconn` */
     struct jm_storage *vconn;
 };
@@ -125,12 +135,28 @@ static void snap_unref(struct snap *sn)
         snap_free(sn);
 }
 
+/* Waits for the slot's last worker to exit. Safe with the engine lock held once the slot is seen
+ * not building: the worker cleared `building` under the lock and takes it no more. */
+static void slot_reap(struct slot *sl)
+{
+    if (sl->joinable)
+        pthread_join(sl->worker, NULL);
+    sl->joinable = false;
+}
+
 void srv_engine_close(struct srv_engine *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; i < MAX_SLOTS; i++)
+    pthread_mutex_lock(&e->lock);
+    e->closing = true;
+    pthread_mutex_unlock(&e->lock);
+    /* A load cannot be interrupted: this waits for the builds under way (one per slot). */
+    for (size_t i = 0; i < MAX_SLOTS; i++) {
+        slot_reap(&e->slots[i]);
         snap_unref(e->slots[i].cur);
+        jm_strbuf_release(&e->slots[i].yaml);
+    }
     jm_storage_close(e->vconn);
     pthread_cond_destroy(&e->built);
     pthread_mutex_destroy(&e->vlock);
@@ -169,20 +195,17 @@ static void all_options(const struct jm_journey *j, struct jm_store_options *so)
     so->fields |= (UINT64_C(1) << JM_EV__COUNT) - 1;
 }
 
-static jm_status build(struct srv_request *req, const struct yaml_copy *y, int level, uint64_t dv,
-                       struct snap **out, struct jm_error *err)
+static jm_status build(struct jm_storage *st, const struct jm_strbuf *yaml, int version, int level,
+                       uint64_t dv, struct snap **out, struct jm_error *err)
 {
     struct snap *sn = jm_calloc(1, sizeof *sn);
     if (!sn)
         return jm_error_set(err, JM_ENOMEM, "out of memory");
     pthread_mutex_init(&sn->lock, NULL);
-    struct jm_storage *st;
     struct jm_store_options so;
-    jm_status rc = jm_journey_parse(y->text.buf, y->text.len, "journey", &sn->journey, err);
+    jm_status rc = jm_journey_parse(yaml->buf, yaml->len, "journey", &sn->journey, err);
     if (!rc && level >= 0)
         sn->journey->settings.level = (enum jm_level)level;
-    if (!rc)
-        rc = srv_storage(req, &st, err);
     if (!rc) {
         all_options(sn->journey, &so);
         rc = jm_dataset_load(st, &so, &sn->ds, err);
@@ -193,21 +216,87 @@ static jm_status build(struct srv_request *req, const struct yaml_copy *y, int l
         snap_free(sn);
         return rc;
     }
-    sn->view = (struct srv_view){sn->journey, sn->ds, sn->tl, y->version, dv};
-    sn->built_us = mono_us();
+    sn->view = (struct srv_view){sn->journey, sn->ds, sn->tl, version, dv};
     sn->refs = 1;
     *out = sn;
     return JM_OK;
 }
 
+/* Builds the slot's snapshot on a connection of its own (request threads keep theirs). The slot
+ * is not retaken while it builds, so its key, yaml and level hold still without the lock. */
+static jm_status build_slot(struct srv_engine *e, const struct slot *sl, struct snap **out,
+                            struct jm_error *err)
+{
+    struct jm_storage *st = NULL;
+    uint64_t dv = 0;
+    /* The data version first: whatever is loaded after it is at least that new. */
+    jm_status rc = data_version(e, &dv, err);
+    if (!rc)
+        rc = jm_storage_open(srv_config_of(e->srv)->db_path, JM_STORAGE_READONLY, &st, err);
+    if (!rc)
+        rc = build(st, &sl->yaml, sl->version, sl->level, dv, out, err);
+    jm_storage_close(st);
+    return rc;
+}
+
+struct job {
+    struct srv_engine *e;
+    struct slot *sl;
+};
+
+static void *worker_main(void *arg)
+{
+    struct job job = *(struct job *)arg;
+    jm_free(arg);
+    struct snap *sn = NULL;
+    struct jm_error err = {0};
+    jm_status rc = build_slot(job.e, job.sl, &sn, &err);
+    pthread_mutex_lock(&job.e->lock);
+    struct slot *sl = job.sl;
+    sl->building = false;
+    if (!rc) {
+        snap_unref(sl->cur);
+        sl->cur = sn;
+    }
+    sl->fail = rc;
+    sl->fail_err = err;
+    pthread_cond_broadcast(&job.e->built);
+    pthread_mutex_unlock(&job.e->lock);
+    return NULL;
+}
+
+/* Starts the slot's worker. Engine lock held, slot not building. When no thread can be had, the
+ * slot records the failure (requests keep the snapshot they have, if any). */
+static void start_build(struct srv_engine *e, struct slot *sl)
+{
+    if (e->closing)
+        return;
+    slot_reap(sl);
+    sl->started_us = mono_us();
+    struct job *job = jm_malloc(sizeof *job);
+    if (job) {
+        *job = (struct job){e, sl};
+        sl->building = pthread_create(&sl->worker, NULL, worker_main, job) == 0;
+    }
+    sl->joinable = sl->building;
+    if (!sl->building) {
+        jm_free(job);
+        sl->fail = jm_error_set(&sl->fail_err, JM_ENOMEM, "cannot start a thread to analyse");
+    }
+}
+
 /* ---------------------------------------------------------------- slots */
+
+static bool slot_is(const struct slot *sl, const char *key, int version, int level)
+{
+    return sl->version == version && sl->level == level && strcmp(sl->key, key) == 0;
+}
 
 static struct slot *slot_find(struct srv_engine *e, const char *key, int version, int level)
 {
     for (size_t i = 0; i < MAX_SLOTS; i++) {
         struct slot *sl = &e->slots[i];
-        if ((sl->cur || sl->building) && sl->version == version && sl->level == level &&
-            strcmp(sl->key, key) == 0)
+        if ((sl->cur || sl->building) && slot_is(sl, key, version, level))
             return sl;
     }
     return NULL;
@@ -230,53 +319,62 @@ static struct slot *slot_take(struct srv_engine *e, const char *key, int version
     }
     if (!best)
         return NULL;
+    slot_reap(best);
     snap_unref(best->cur);
+    struct jm_strbuf yaml = best->yaml;
+    jm_strbuf_reset(&yaml); /* its buffer is kept for the next version's text */
     memset(best, 0, sizeof *best);
+    best->yaml = yaml;
     snprintf(best->key, sizeof best->key, "%s", key);
     best->version = version;
     best->level = level;
     return best;
 }
 
-/* Builds the slot's snapshot (engine lock not held) and installs it. */
-static jm_status rebuild(struct srv_request *req, struct srv_engine *e, struct slot *sl,
-                         const struct yaml_copy *y, uint64_t dv, struct jm_error *err)
-{
-    struct snap *sn = NULL;
-    pthread_mutex_unlock(&e->lock);
-    jm_status rc = build(req, y, sl->level, dv, &sn, err);
-    pthread_mutex_lock(&e->lock);
-    sl->building = false;
-    if (!rc) {
-        snap_unref(sl->cur);
-        sl->cur = sn;
-    }
-    pthread_cond_broadcast(&e->built);
-    return rc;
-}
-
-static jm_status acquire_locked(struct srv_request *req, struct srv_engine *e,
-                                const struct yaml_copy *y, const char *key, int level, uint64_t dv,
-                                struct snap **out, struct jm_error *err)
+/* The slot of (key, y's version, level), found or taken with y's text. Engine lock held. */
+static jm_status slot_get(struct srv_engine *e, const struct yaml_copy *y, const char *key,
+                          int level, struct slot **out, struct jm_error *err)
 {
     struct slot *sl = slot_find(e, key, y->version, level);
     if (!sl) {
         sl = slot_take(e, key, y->version, level);
         if (!sl)
             return jm_error_set(err, JM_ELIMIT, "too many analyses are being built at once");
+        if (jm_strbuf_add(&sl->yaml, y->text.buf, y->text.len))
+            return jm_error_set(err, JM_ENOMEM, "out of memory");
     }
+    *out = sl;
+    return JM_OK;
+}
+
+/* Starts a rebuild when the slot is stale (data version `dv` is newer than its snapshot's) and
+ * the rebuild pause has passed since the last one began; a slot never built always builds. */
+static void maybe_rebuild(struct srv_engine *e, struct slot *sl, uint64_t dv)
+{
+    bool stale = !sl->cur || sl->cur->view.data_version != dv;
+    bool may = !sl->cur || mono_us() - sl->started_us >= REBUILD_US;
+    if (stale && may && !sl->building)
+        start_build(e, sl);
+}
+
+static jm_status acquire_locked(struct srv_engine *e, const struct yaml_copy *y, const char *key,
+                                int level, uint64_t dv, struct snap **out, struct jm_error *err)
+{
+    struct slot *sl;
+    jm_status rc = slot_get(e, y, key, level, &sl, err);
+    if (rc)
+        return rc;
+    maybe_rebuild(e, sl, dv);
+    /* Nothing to serve yet: wait for the first build, which the first request started. */
     while (!sl->cur && sl->building)
         pthread_cond_wait(&e->built, &e->lock);
     /* The slot may have been taken for another key while we waited. */
-    if (sl->version != y->version || sl->level != level || strcmp(sl->key, key) != 0)
-        return acquire_locked(req, e, y, key, level, dv, out, err);
-    bool stale = !sl->cur || sl->cur->view.data_version != dv;
-    bool may = !sl->cur || mono_us() - sl->cur->built_us >= REBUILD_US;
-    if (stale && may && !sl->building) {
-        sl->building = true;
-        jm_status rc = rebuild(req, e, sl, y, dv, err);
-        if (rc && !sl->cur)
-            return rc;
+    if (!slot_is(sl, key, y->version, level))
+        return acquire_locked(e, y, key, level, dv, out, err);
+    if (!sl->cur) {
+        if (err)
+            *err = sl->fail_err;
+        return sl->fail ? sl->fail : jm_error_set(err, JM_EIO, "the analysis was not built");
     }
     sl->used = ++e->tick;
     sl->cur->refs++;
@@ -296,7 +394,7 @@ jm_status srv_view_acquire_at(struct srv_request *req, const char *key, int vers
     if (strlen(key) >= sizeof(e->slots[0].key))
         return jm_error_set(err, JM_EINVAL, "a journey key has at most %zu characters",
                             sizeof(e->slots[0].key) - 1);
-    /* The data version first: whatever is read after it is at least that new. */
+    /* What the snapshot is compared with; the worker reads its own before it loads. */
     jm_status rc = data_version(e, &dv, err);
     if (!rc)
         rc = srv_storage(req, &st, err);
@@ -304,13 +402,30 @@ jm_status srv_view_acquire_at(struct srv_request *req, const char *key, int vers
         rc = jm_journeys_get(st, key, version, as_of, copy_version, &y, err);
     if (!rc) {
         pthread_mutex_lock(&e->lock);
-        rc = acquire_locked(req, e, &y, key, level, dv, &sn, err);
+        rc = acquire_locked(e, &y, key, level, dv, &sn, err);
         pthread_mutex_unlock(&e->lock);
     }
     jm_strbuf_release(&y.text);
     if (!rc)
         *out = &sn->view;
     return rc;
+}
+
+void srv_engine_warm(struct srv_engine *e, const char *key)
+{
+    struct yaml_copy y = {JM_STRBUF_INIT, 0};
+    struct slot *sl;
+    if (strlen(key) >= sizeof(e->slots[0].key))
+        return;
+    /* The engine's own connection: no request thread (nor its connection) exists yet. */
+    pthread_mutex_lock(&e->vlock);
+    jm_status rc = jm_journeys_get(e->vconn, key, 0, INT64_MAX, copy_version, &y, NULL);
+    pthread_mutex_unlock(&e->vlock);
+    pthread_mutex_lock(&e->lock);
+    if (!rc && slot_get(e, &y, key, -1, &sl, NULL) == JM_OK)
+        maybe_rebuild(e, sl, 0);
+    pthread_mutex_unlock(&e->lock);
+    jm_strbuf_release(&y.text);
 }
 
 jm_status srv_view_acquire(struct srv_request *req, const char *key, int version, int64_t as_of,

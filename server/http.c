@@ -317,7 +317,7 @@ jm_status srv_http_start(struct srv *s, struct srv_http **out, uint16_t *port, s
     errno = 0;
     h->d = MHD_start_daemon(
         flags, s->cfg.port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads ? s->cfg.threads : 4),
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(s->cfg.threads ? s->cfg.threads : 16),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(s->cfg.timeout_s ? s->cfg.timeout_s : 30),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)1000, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_END);

@@ -41,7 +41,7 @@ struct srv_config {
     const char *db_path;
     const char *host;       /* "127.0.0.1" */
     uint16_t port;          /* 8080; 0 picks a free port (tests read it from srv_port()) */
-    unsigned threads;       /* worker threads (0: 4) */
+    unsigned threads;       /* worker threads (0: 16) */
     const char *template;   /* journey seeded as version 1 when none is stored: a template... */
     const char *journey;    /* ...or a definition file; neither: b2b-5 */
     const char *access_log; /* file for the access log ("-" or NULL: stderr) */
@@ -169,7 +169,11 @@ struct srv_view {
 };
 struct srv_engine;
 jm_status srv_engine_open(struct srv *s, struct srv_engine **out, struct jm_error *err);
+/* Waits for the builds under way (a load cannot be interrupted), then frees everything. */
 void srv_engine_close(struct srv_engine *e);
+/* Starts building journey `key`'s latest version in the background, so the first request
+ * finds it ready (best effort: a failure is met again by that request). */
+void srv_engine_warm(struct srv_engine *e, const char *key);
 jm_status srv_view_acquire(struct srv_request *req, const char *key, int version, int64_t as_of,
                            const struct srv_view **out, struct jm_error *err);
 void srv_view_release(struct srv_request *req, const struct srv_view *v);

@@ -174,6 +174,8 @@ static jm_status start(struct srv *s, const struct srv_config *cfg, struct jm_er
         rc = jm_ingest_writer_open(&wo, &s->writer, err);
     if (!rc)
         rc = srv_engine_open(s, &s->engine, err);
+    if (!rc)
+        srv_engine_warm(s->engine, s->default_journey);
     if (!rc) {
         s->sessions = srv_sessions_new();
         s->keys = srv_keycache_new();

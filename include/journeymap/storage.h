@@ -43,7 +43,9 @@ struct jm_storage;
 #define JM_STORAGE_READONLY 0x2u
 /* Every commit is fsynced before it returns (PRAGMA synchronous = FULL), so what was
  * acknowledged survives an OS crash or power loss too: for the ingest writer, which answers 200
- * only for durable events. Other connections keep NORMAL (sqlite.c says why). */
+ * only for durable events. Other connections keep NORMAL (sqlite.c says why). Such a connection
+ * never checkpoints the write-ahead log itself: its owner calls jm_storage_checkpoint() on
+ * another connection, so no commit waits for a checkpoint. */
 #define JM_STORAGE_DURABLE 0x4u
 
 /*
@@ -65,6 +67,12 @@ JM_API jm_status jm_storage_begin(struct jm_storage *st, struct jm_error *err);
 JM_API jm_status jm_storage_commit(struct jm_storage *st, struct jm_error *err);
 /* Drops everything since begin, pending events included. */
 JM_API void jm_storage_rollback(struct jm_storage *st);
+/*
+ * Copies what it can of the write-ahead log back into the database without waiting for
+ * readers or writers (a passive checkpoint), so the log stays small while a JM_STORAGE_DURABLE
+ * connection writes. Another checkpoint already running is not an error.
+ */
+JM_API jm_status jm_storage_checkpoint(struct jm_storage *st, struct jm_error *err);
 
 enum jm_put_outcome { JM_PUT_INSERTED, JM_PUT_UPDATED, JM_PUT_UNCHANGED };
 

@@ -95,4 +95,11 @@ struct jm_ingest_batch {
 /* Whether `domain` is a free-mail provider's, whose users say nothing about their company. */
 bool jm__free_mail_domain(const char *domain);
 
+/* The writer's checkpointer (checkpoint.c): a thread that keeps the write-ahead log small from
+ * its own connection. Stop it after the writer's last commit. */
+struct jm__checkpointer;
+jm_status jm__checkpointer_start(const char *db_path, struct jm__checkpointer **out,
+                                 struct jm_error *err);
+void jm__checkpointer_stop(struct jm__checkpointer *c);
+
 #endif /* JM_INGEST_INTERNAL_H */

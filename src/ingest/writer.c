@@ -43,6 +43,7 @@ struct sub {
 
 struct jm_ingest_writer {
     struct jm_storage *st;
+    struct jm__checkpointer *checkpointer;
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work; /* the writer waits for batches */
@@ -386,12 +387,15 @@ jm_status jm_ingest_writer_open(const struct jm_ingest_writer_options *o,
     w->linger_us = o->linger_us;
     jm_strbuf_init(&w->sb, 0);
     jm_status rc = jm_storage_open(o->db_path, JM_STORAGE_DURABLE, &w->st, err);
+    if (!rc)
+        rc = jm__checkpointer_start(o->db_path, &w->checkpointer, err);
     if (!rc && (pthread_mutex_init(&w->mu, NULL) || pthread_cond_init(&w->work, NULL) ||
                 pthread_cond_init(&w->done, NULL)))
         rc = jm_error_set(err, JM_ENOMEM, "cannot create the ingest writer's locks");
     if (!rc && pthread_create(&w->thread, NULL, writer_main, w))
         rc = jm_error_set(err, JM_ENOMEM, "cannot start the ingest writer thread");
     if (rc) {
+        jm__checkpointer_stop(w->checkpointer);
         jm_storage_close(w->st);
         jm_strbuf_release(&w->sb);
         jm_free(w);
@@ -412,6 +416,7 @@ void jm_ingest_writer_close(struct jm_ingest_writer *w)
     pthread_mutex_unlock(&w->mu);
     /* The thread drains the queue before it ends: every submitter gets its answer. */
     pthread_join(w->thread, NULL);
+    jm__checkpointer_stop(w->checkpointer);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);
     pthread_mutex_destroy(&w->mu);

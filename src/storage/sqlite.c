@@ -17,6 +17,11 @@
  *   synchronous=FULL     instead, with JM_STORAGE_DURABLE (the ingest writer): the WAL is
  *                        fsynced on every commit, because ingest answers 200 only for events
  *                        that survive a power loss; group commit spreads that cost.
+ *   wal_autocheckpoint=0 also with JM_STORAGE_DURABLE: SQLite would otherwise copy the WAL back
+ *                        into the database (and fsync it) inside every thousandth page's commit,
+ *                        a pause of a hundred ms and more that every request of that group
+ *                        waits for; the writer's owner checkpoints from another connection
+ *                        instead (jm_storage_checkpoint), which does not stop commits.
  *   busy_timeout=10000   a second writer waits for the first rather than failing at once: the
  *                        server runs a writer thread, request threads and maybe the CLI on one
  *                        file, and an ingest group commit holds the lock for a few ms.
@@ -62,6 +67,10 @@
 static void drop_caches(struct jm_storage *st, unsigned which);
 
 /* Turns a SQLite failure into a status and message; notes a transaction SQLite rolled back. */
+/* Write-ahead log frames (pages) past which jm_storage_checkpoint() makes the log start over:
+ * 16384 pages of 4 KB, the 64 MB journal_size_limit. */
+#define JM__WAL_RESTART_FRAMES 16384
+
 static jm_status db_fail(struct jm_storage *st, int rc, struct jm_error *err, const char *what)
 {
     jm_status code = JM_ESTORAGE;
@@ -265,8 +274,9 @@ static jm_status configure(struct jm_storage *st, struct jm_error *err)
     int rc = sqlite3_exec(st->db, pragmas, NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(st->db,
-                          st->flags & JM_STORAGE_DURABLE ? "PRAGMA synchronous = FULL"
-                                                         : "PRAGMA synchronous = NORMAL",
+                          st->flags & JM_STORAGE_DURABLE
+                              ? "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 0"
+                              : "PRAGMA synchronous = NORMAL",
                           NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return db_fail(st, rc, err, "cannot configure the workspace");
@@ -570,6 +580,23 @@ jm_status jm_storage_commit(struct jm_storage *st, struct jm_error *err)
     st->in_tx = false;
     st->dirty = 0;
     st->own_commits++;
+    return JM_OK;
+}
+
+jm_status jm_storage_checkpoint(struct jm_storage *st, struct jm_error *err)
+{
+    int log = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    /*
+     * A passive checkpoint never catches a log that is written all the time, and the log only
+     * starts over once it has been copied back entirely: past JM__WAL_RESTART_FRAMES, wait for
+     * the writer once (most frames are copied already, so the wait is short).
+     */
+    if (rc == SQLITE_OK && log > JM__WAL_RESTART_FRAMES)
+        rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    /* BUSY: another checkpoint is running, or the writer held on; the next call catches up. */
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return db_fail(st, rc, err, "cannot checkpoint the workspace");
     return JM_OK;
 }
 
