@@ -194,6 +194,23 @@ static bool account_view(struct srv_request *req, struct srv_response *res, stru
     return rc == JM_OK;
 }
 
+/*
+ * account_view() for the account named by the route's {} into *u; false with the error (404
+ * naming the id) in `res`, the view released.
+ */
+static bool account_of_route(struct srv_request *req, struct srv_response *res, struct srv_args *a,
+                             const struct srv_view **v, const uint8_t **st, size_t *u)
+{
+    if (!account_view(req, res, a, v, st))
+        return false;
+    *u = srv_unit_find(*v, req->params[0]);
+    if (*u != JM_NONE)
+        return true;
+    srv_error(res, 404, "not_found", "no account '%s'", req->params[0]);
+    srv_view_release(req, *v);
+    return false;
+}
+
 static void get_accounts(struct srv_request *req, struct srv_response *res)
 {
     struct srv_args a;
@@ -280,20 +297,15 @@ static void get_account(struct srv_request *req, struct srv_response *res)
     struct srv_args a;
     const struct srv_view *v;
     const uint8_t *st;
-    if (!account_view(req, res, &a, &v, &st))
+    size_t u;
+    if (!account_of_route(req, res, &a, &v, &st, &u))
         return;
-    const char *id = req->params[0];
-    size_t u = srv_unit_find(v, id);
-    if (u == JM_NONE) {
-        srv_error(res, 404, "not_found", "no account '%s'", id);
-    } else {
-        struct jm_strbuf *sb = &res->body;
-        row_json(sb, v, JM_ENT_ACCOUNT, v->tl->unit_row[u]);
-        jm_strbuf_addstr(sb, ",\"journey\":");
-        srv_unit_json(sb, v, st, u, a.lang);
-        contacts_of(sb, v, id, a.lang);
-        jm_strbuf_addstr(sb, "}\n");
-    }
+    struct jm_strbuf *sb = &res->body;
+    row_json(sb, v, JM_ENT_ACCOUNT, v->tl->unit_row[u]);
+    jm_strbuf_addstr(sb, ",\"journey\":");
+    srv_unit_json(sb, v, st, u, a.lang);
+    contacts_of(sb, v, req->params[0], a.lang);
+    jm_strbuf_addstr(sb, "}\n");
     srv_view_release(req, v);
 }
 
@@ -459,27 +471,23 @@ static void get_account_timeline(struct srv_request *req, struct srv_response *r
     struct srv_args a;
     const struct srv_view *v;
     const uint8_t *st;
-    if (!account_view(req, res, &a, &v, &st))
+    size_t u;
+    if (!account_of_route(req, res, &a, &v, &st, &u))
         return;
     const char *id = req->params[0];
-    size_t u = srv_unit_find(v, id);
-    if (u == JM_NONE) {
-        srv_error(res, 404, "not_found", "no account '%s'", id);
-    } else {
-        const struct jm_store *store = jm_dataset_store(v->ds);
-        int64_t sa = jm_store_lookup(store, JM_STORE_ACCOUNT, id, strlen(id));
-        size_t b = 0, e = 0;
-        if (sa >= 0)
-            jm_store_account_slice(store, (size_t)sa, &b, &e);
-        struct jm_strbuf *sb = &res->body;
-        jm_strbuf_addstr(sb, "{\"account\":");
-        srv_unit_json(sb, v, st, u, a.lang);
-        moves_json(sb, v, u, a.lang);
-        if (events_json(sb, v, b, e, -1, a.lang))
-            jm_strbuf_addstr(sb, "}\n");
-        else
-            srv_error(res, 500, "internal", "out of memory");
-    }
+    const struct jm_store *store = jm_dataset_store(v->ds);
+    int64_t sa = jm_store_lookup(store, JM_STORE_ACCOUNT, id, strlen(id));
+    size_t b = 0, e = 0;
+    if (sa >= 0)
+        jm_store_account_slice(store, (size_t)sa, &b, &e);
+    struct jm_strbuf *sb = &res->body;
+    jm_strbuf_addstr(sb, "{\"account\":");
+    srv_unit_json(sb, v, st, u, a.lang);
+    moves_json(sb, v, u, a.lang);
+    if (events_json(sb, v, b, e, -1, a.lang))
+        jm_strbuf_addstr(sb, "}\n");
+    else
+        srv_error(res, 500, "internal", "out of memory");
     srv_view_release(req, v);
 }
 

@@ -60,8 +60,7 @@ static void breaks(struct jm__svg *s)
                   " data-break=\"%zu\" data-kind=\"",
                   color, 3 + 5 * sev, i + 1);
         jm__out_attr(&s->o, b->kind ? b->kind : "");
-        jm__out_f(&s->o, "\"><div class=\"jm-break-top\"><span class=\"jm-pin\">%zu</span>",
-                  i + 1);
+        jm__out_f(&s->o, "\"><div class=\"jm-break-top\"><span class=\"jm-pin\">%zu</span>", i + 1);
         if (jm__stage_ok(m, b->stage)) {
             const struct jm_map_stage *st = &m->stages[b->stage];
             jm__out_f(&s->o, "<span style=\"color:%s\"", jm__team_color(m, st->owner));
@@ -94,7 +93,8 @@ static void idle_row(struct jm__svg *s, const struct jm_map_idle *u)
     /* data-account: the web app opens the unit's timeline from the row. */
     jm__out_raw(&s->o, "<tr");
     jm__html_data(s, "account", u->id);
-    jm__out_raw(&s->o, u->silent ? " data-status=\"silent\"><td>" : " data-status=\"stalled\"><td>");
+    jm__out_raw(&s->o,
+                u->silent ? " data-status=\"silent\"><td>" : " data-status=\"stalled\"><td>");
     jm__out_text(&s->o, u->name && *u->name ? u->name : u->id);
     if (u->id && *u->id && u->name && *u->name && strcmp(u->id, u->name) != 0)
         jm__html_el(s, "span", "jm-sub", u->id);
