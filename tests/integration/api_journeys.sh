@@ -136,5 +136,28 @@ api_expect 200 GET "/api/v1/journeys/trial?version=4&format=json"
 expect_eq "version 4 keeps the note" "$id" \
     "$(jfield '[a["id"] for s in d["stages"] for a in s["annotations"]][0]')"
 
+# ---------------------------------------------------------------- body limits
+# Each editing route takes a body up to its limit (then the content decides: 400 for a note too
+# long) and answers one byte more with 413 naming the limit.
+# limit_check METHOD PATH LIMIT: bodies of LIMIT-1, LIMIT and LIMIT+1 bytes.
+limit_check() {
+    for n in $(($3 - 1)) "$3" $(($3 + 1)); do
+        python3 -c 'import sys; n = int(sys.argv[1]); head = "{\"stage\": \"decision\", \"text\": \""
+sys.stdout.write(head + "x" * (n - len(head) - 2) + "\"}")' "$n" >"$T/big"
+        expect_eq "bytes in the body" "$n" "$(wc -c <"$T/big")"
+        api "$1" "$2" --data-binary "@$T/big"
+        if [ "$n" -le "$3" ]; then
+            [ "$status" != 413 ] || fail "$1 $2 with $n bytes (limit $3): 413"
+        else
+            expect_eq "$1 $2 with $n bytes (limit $3)" 413 "$status"
+            api_body_has "$3 bytes"
+        fi
+    done
+}
+limit_check POST /api/v1/journeys/trial/annotations 65536
+limit_check PUT /api/v1/journeys/trial/stages/decision/lanes/goals 262144
+limit_check PUT /api/v1/journeys/trial 1048576
+limit_check POST /api/v1/journeys 1048576
+
 serve_stop
 pass
