@@ -1,0 +1,297 @@
+/*
+ * What the insights share (internal.h): an account's touches in time order, dimension keys and
+ * labels, record values and months.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "insights/internal.h"
+
+/* ---------------------------------------------------------------- touches */
+
+static jm_status touches_reserve(struct jm__touches *b, size_t n)
+{
+    if (n <= b->cap)
+        return JM_OK;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < n)
+        cap *= 2;
+    uint32_t *ev = jm_realloc(b->ev, cap * sizeof(uint32_t));
+    if (!ev)
+        return JM_ENOMEM;
+    b->ev = ev;
+    uint32_t *tmp = jm_realloc(b->tmp, cap * sizeof(uint32_t));
+    if (!tmp)
+        return JM_ENOMEM;
+    b->tmp = tmp;
+    b->cap = cap;
+    return JM_OK;
+}
+
+/* Merges the sorted runs src[a..m) and src[m..e) into dst[a..e) by (time, index). */
+static void merge_runs(const int64_t *t, const uint32_t *src, uint32_t *dst, size_t a, size_t m,
+                       size_t e)
+{
+    size_t i = a, j = m, k = a;
+    while (i < m && j < e) {
+        /* Store indexes break ties: within the slice they are the workspace order. */
+        bool left = t[src[i]] < t[src[j]] || (t[src[i]] == t[src[j]] && src[i] < src[j]);
+        dst[k++] = left ? src[i++] : src[j++];
+    }
+    while (i < m)
+        dst[k++] = src[i++];
+    while (j < e)
+        dst[k++] = src[j++];
+}
+
+static inline bool before(const int64_t *t, uint32_t x, uint32_t y)
+{
+    return t[x] < t[y] || (t[x] == t[y] && x < y);
+}
+
+/* End of the ascending run (by time, then index) that starts at `a`. */
+static size_t run_end(const int64_t *t, const uint32_t *v, size_t a, size_t n)
+{
+    size_t e = a + 1;
+    while (e < n && !before(t, v[e], v[e - 1]))
+        e++;
+    return e;
+}
+
+/*
+ * The slice is sorted by (contact, time): a few ascending runs, one per contact. A natural merge
+ * sort merges neighbouring runs until one is left: O(n log runs), and an account whose events
+ * already ascend (one contact, or contacts in time order) costs one scan.
+ */
+jm_status jm__touches_of(const struct jm_store *s, size_t a, struct jm__touches *b)
+{
+    const int64_t *t = jm_store_columns(s)->time_us;
+    size_t begin, end;
+    jm_store_account_slice(s, a, &begin, &end);
+    size_t n = end - begin;
+    b->n = 0;
+    if (touches_reserve(b, n + 1) != JM_OK)
+        return JM_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        b->ev[i] = (uint32_t)(begin + i);
+    b->n = n;
+    uint32_t *src = b->ev, *dst = b->tmp;
+    for (;;) {
+        size_t runs = 0;
+        for (size_t x = 0; x < n;) {
+            size_t m = run_end(t, src, x, n);
+            size_t e = m < n ? run_end(t, src, m, n) : n;
+            merge_runs(t, src, dst, x, m, e);
+            runs++;
+            x = e;
+        }
+        uint32_t *swap = src;
+        src = dst;
+        dst = swap;
+        if (runs <= 1)
+            break;
+    }
+    if (src != b->ev) { /* the sorted copy is in tmp: swap the buffers rather than copy */
+        b->tmp = b->ev;
+        b->ev = src;
+    }
+    return JM_OK;
+}
+
+void jm__touches_release(struct jm__touches *b)
+{
+    jm_free(b->ev);
+    jm_free(b->tmp);
+    memset(b, 0, sizeof(*b));
+}
+
+size_t jm__touches_lower(const struct jm_store *s, const struct jm__touches *b, int64_t t)
+{
+    const int64_t *time = jm_store_columns(s)->time_us;
+    size_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (time[b->ev[mid]] < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+jm_status jm__exclude_map(const struct jm_store *s, const char *const *keys, size_t n,
+                          uint8_t **out)
+{
+    *out = NULL;
+    if (!n)
+        return JM_OK;
+    size_t size = jm_store_dict_size(s, JM_STORE_TOUCHPOINT);
+    uint8_t *map = jm_calloc(size + 1, 1);
+    if (!map)
+        return JM_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        int64_t id =
+            keys[i] ? jm_store_lookup(s, JM_STORE_TOUCHPOINT, keys[i], strlen(keys[i])) : -1;
+        if (id >= 0)
+            map[id] = 1;
+    }
+    *out = map;
+    return JM_OK;
+}
+
+/* ---------------------------------------------------------------- dimensions */
+
+static const enum jm_event_field DIM_FIELD[JM_DIM__COUNT] = {
+    [JM_DIM_SOURCE] = JM_EV_UTM_SOURCE, [JM_DIM_CAMPAIGN] = JM_EV_UTM_CAMPAIGN};
+
+void jm__dim_init(struct jm__dim *d, const struct jm_store *s, enum jm_insight_dim by)
+{
+    const struct jm_store_columns *col = jm_store_columns(s);
+    memset(d, 0, sizeof(*d));
+    d->by = by;
+    d->s = s;
+    d->tp = col->touchpoint;
+    d->ch = col->channel;
+    switch (by) {
+    case JM_DIM_TOUCHPOINT:
+        d->n_keys = jm_store_dict_size(s, JM_STORE_TOUCHPOINT);
+        break;
+    case JM_DIM_CHANNEL:
+        d->n_keys = jm_store_dict_size(s, JM_STORE_CHANNEL);
+        break;
+    default:
+        d->field = jm_store_field(s, DIM_FIELD[by]);
+        d->n_keys = d->field ? jm_store_field_dict_size(s, DIM_FIELD[by]) : 1;
+        break;
+    }
+    if (!d->n_keys)
+        d->n_keys = 1;
+}
+
+const char *jm__dim_label(const struct jm__dim *d, uint32_t k)
+{
+    const char *text = "";
+    size_t len = 0;
+    switch (d->by) {
+    case JM_DIM_TOUCHPOINT:
+        text = jm_store_text(d->s, JM_STORE_TOUCHPOINT, k, &len);
+        break;
+    case JM_DIM_CHANNEL:
+        text = jm_store_text(d->s, JM_STORE_CHANNEL, k, &len);
+        break;
+    default:
+        if (d->field)
+            text = jm_store_field_text(d->s, DIM_FIELD[d->by], k, &len);
+        break;
+    }
+    return k && len ? text : JM_INSIGHT_MISSING;
+}
+
+static const struct jm__dim *sort_dim; /* qsort has no context argument; callers are serial */
+
+static int by_label(const void *x, const void *y)
+{
+    return strcmp(jm__dim_label(sort_dim, *(const uint32_t *)x),
+                  jm__dim_label(sort_dim, *(const uint32_t *)y));
+}
+
+jm_status jm__dim_order(const struct jm__dim *d, uint32_t **order)
+{
+    *order = jm_malloc((d->n_keys + 1) * sizeof(uint32_t));
+    if (!*order)
+        return JM_ENOMEM;
+    for (size_t k = 0; k < d->n_keys; k++)
+        (*order)[k] = (uint32_t)k;
+    /* Touchpoints and channels are already in text order after the missing 0, but "(missing)"
+     * sorts among the texts like any label, so every dimension is sorted the same way. */
+    sort_dim = d;
+    jm__qsort(*order, d->n_keys, sizeof(uint32_t), by_label);
+    sort_dim = NULL;
+    return JM_OK;
+}
+
+const char *jm_insight_dim_key(enum jm_insight_dim d)
+{
+    static const char *const keys[JM_DIM__COUNT] = {"touchpoint", "channel", "source", "campaign"};
+    return d < JM_DIM__COUNT ? keys[d] : "";
+}
+
+bool jm_insight_dim_parse(const char *s, enum jm_insight_dim *out)
+{
+    for (int d = 0; d < JM_DIM__COUNT && s; d++)
+        if (strcmp(s, jm_insight_dim_key((enum jm_insight_dim)d)) == 0) {
+            *out = (enum jm_insight_dim)d;
+            return true;
+        }
+    return false;
+}
+
+void jm_insight_store_options(struct jm_store_options *opts)
+{
+    opts->fields |= UINT64_C(1) << JM_EV_UTM_SOURCE | UINT64_C(1) << JM_EV_UTM_CAMPAIGN |
+                    UINT64_C(1) << JM_EV_URL | UINT64_C(1) << JM_EV_VALUE;
+}
+
+/* ---------------------------------------------------------------- records and months */
+
+double jm__value_number(const struct jm_value *v)
+{
+    return v->kind == JM_V_INT ? (double)v->i : v->kind == JM_V_REAL ? v->r : NAN;
+}
+
+int64_t jm__value_time(const struct jm_value *v)
+{
+    return v->kind == JM_V_TIME ? v->i : INT64_MAX;
+}
+
+bool jm__value_is(const struct jm_value *v, const char *s)
+{
+    size_t len = strlen(s);
+    return v->kind == JM_V_TEXT && v->len == len && memcmp(v->s, s, len) == 0;
+}
+
+const struct jm_value *jm__field(const struct jm_dataset *ds, enum jm_entity kind, size_t row,
+                                 const char *name)
+{
+    return jm_dataset_value(ds, kind, row, jm_entity_field(jm_entity_get(kind), name));
+}
+
+int64_t jm__month_of(int64_t us)
+{
+    int y, m, d, hh, mm, ss;
+    jm_time_civil(us, &y, &m, &d, &hh, &mm, &ss);
+    return jm__month_index(y, m);
+}
+
+void jm__month_civil(int64_t month_index, int *year, int *month)
+{
+    int64_t y = month_index >= 0 ? month_index / 12 : -((11 - month_index) / 12);
+    *year = (int)y;
+    *month = (int)(month_index - y * 12) + 1;
+}
+
+int64_t jm__month_start(int64_t month_index)
+{
+    int y, m;
+    jm__month_civil(month_index, &y, &m);
+    return jm_days_from_civil(y, (unsigned)m, 1) * INT64_C(86400000000);
+}
+
+void jm__month_text(int64_t month_index, char *buf, size_t cap)
+{
+    int y, m;
+    jm__month_civil(month_index, &y, &m);
+    snprintf(buf, cap, "%04d-%02d", y, m);
+}
+
+uint32_t jm__store_account_of_row(const struct jm_dataset *ds, size_t row)
+{
+    const struct jm_value *id = jm_dataset_value(ds, JM_ENT_ACCOUNT, row, 0);
+    if (id->kind != JM_V_TEXT)
+        return JM_NONE;
+    int64_t a = jm_store_lookup(jm_dataset_store(ds), JM_STORE_ACCOUNT, id->s, id->len);
+    return a < 0 ? JM_NONE : (uint32_t)a;
+}
