@@ -287,6 +287,9 @@ const char *const jm__demo_products[PR__COUNT] = {"Starter",
                                                   "Add-on: Premium support"};
 const char *const jm__demo_lost_reasons[5] = {"price", "timing", "competitor", "no decision",
                                               "missing feature"};
+const char *const jm__demo_churn_reasons[6] = {
+    "",           "poor support",          "low adoption", "unhappy with product",
+    "budget cut", "switched to competitor"};
 const char *const jm__demo_deal_stages[6] = {"Discovery",   "Demo",       "Proposal",
                                              "Negotiation", "Closed won", "Closed lost"};
 const char *const jm__demo_ticket_channels[5] = {"email", "chat", "phone", "portal", "zalo"};

@@ -253,6 +253,26 @@ static void grow_or_shrink(struct demo_sim *s, struct cust *c, int64_t month)
         c->mrr = round(c->mrr * rng_range(&s->rng, 0.6, 0.85));
 }
 
+/*
+ * Why the account left, as its CSM would record it: read from the state that made it leave, so
+ * the reasons agree with the data (breaches, a poor NPS, low health) and cost no random draw.
+ */
+static void record_churn(struct demo_sim *s, const struct cust *c)
+{
+    uint8_t why;
+    if (c->breaches >= 1)
+        why = 1; /* poor support */
+    else if (c->last_nps >= 0 && c->last_nps <= 6)
+        why = 3; /* unhappy with product */
+    else if (s->health < 0.5)
+        why = 2; /* low adoption */
+    else if (s->a->segment == SEG_SMB && s->a->index % 3 != 0)
+        why = 4; /* budget cut */
+    else
+        why = 5; /* switched to competitor */
+    s->a->churn_reason = why;
+}
+
 static void renew(struct demo_sim *s, struct cust *c)
 {
     double h = s->health;
@@ -260,6 +280,7 @@ static void renew(struct demo_sim *s, struct cust *c)
                (c->breaches >= 2 ? 0.12 : 0) + (s->a->segment == SEG_SMB ? 0.05 : 0);
     if (rng_chance(&s->rng, p)) {
         c->churned = true;
+        record_churn(s, c);
         return;
     }
     if (h > 0.7)
@@ -297,8 +318,9 @@ static void month_step(struct demo_sim *s, struct cust *c, int64_t month, int64_
                            0.02, 0.98);
     if (c->renew_at < next)
         renew(s, c);
-    else if (c->monthly)
-        c->churned = rng_chance(&s->rng, 0.01 + 0.06 * (1 - s->health) * (1 - s->health));
+    else if (c->monthly &&
+             (c->churned = rng_chance(&s->rng, 0.01 + 0.06 * (1 - s->health) * (1 - s->health))))
+        record_churn(s, c);
 }
 
 void jm__demo_customer(struct demo_sim *s, const struct demo_deal *won)

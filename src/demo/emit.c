@@ -24,6 +24,7 @@ struct emitter {
     struct demo_account *a;
     struct demo_emit *e;
     int64_t cutoff;
+    bool churn_kept; /* the churn lies inside the data */
     struct jm_record rec;
     struct jm_strbuf props;
 };
@@ -140,9 +141,13 @@ static jm_status emit_account(struct emitter *m)
     v_text(&r->v[9], m->w->owner_ids[a->owner_ae]);
     v_time(&r->v[10], a->created);
     const char *fit = a->fit > 0.7 ? "high" : a->fit > 0.45 ? "medium" : "low";
-    /* Keys in sorted order: the canonical form imports also write (import/row.c). */
-    jm_status rc = jm_strbuf_addf(&m->props, "{\"icp_fit\":\"%s\",\"lead_source\":\"%s\"%s}", fit,
-                                  jm__demo_channel_names[a->lead_source],
+    /* Keys in sorted order: the canonical form imports also write (import/row.c). A churn
+     * reason is recorded only when the churn is inside what is emitted. */
+    bool churned = a->churn_reason && m->churn_kept;
+    jm_status rc = jm_strbuf_addf(&m->props, "{%s%s%s\"icp_fit\":\"%s\",\"lead_source\":\"%s\"%s}",
+                                  churned ? "\"churn_reason\":\"" : "",
+                                  churned ? jm__demo_churn_reasons[a->churn_reason] : "",
+                                  churned ? "\"," : "", fit, jm__demo_channel_names[a->lead_source],
                                   a->partner_sourced ? ",\"partner_sourced\":true" : "");
     if (rc)
         return rc;
@@ -453,6 +458,10 @@ jm_status jm__demo_emit_account(struct demo_world *w, struct demo_account *a, ui
         m.cutoff = a->events.v[n - 1].time;
     }
     a->created = a->events.v[0].time;
+    /* The simulation runs past the data: a churn shows only when the month after the last
+     * revenue row is still inside it. */
+    m.churn_kept = a->revenue.n &&
+                   jm__demo_next_month(a->revenue.v[a->revenue.n - 1].period_start) <= m.cutoff;
     jm_strbuf_init(&m.props, 4096);
     jm_status rc = emit_account(&m);
     for (unsigned i = 0; i < a->n_contacts && !rc; i++)

@@ -223,6 +223,8 @@ enum demo_product {
 };
 extern const char *const jm__demo_products[PR__COUNT];
 extern const char *const jm__demo_lost_reasons[5];
+/* Why a customer left (account property churn_reason); index 0 is "none". */
+extern const char *const jm__demo_churn_reasons[6];
 extern const char *const jm__demo_deal_stages[6]; /* Discovery .. Closed lost */
 extern const char *const jm__demo_ticket_channels[5];
 /* Ticket subjects (English, Vietnamese) and survey comments by sentiment band. */
@@ -395,6 +397,7 @@ struct demo_account {
     double chmul[CH__COUNT]; /* how much likelier each channel is for this account */
     int64_t created;         /* the first touch; emit.c makes it the first kept event's time */
     int64_t won_at;          /* the first won deal, DEMO_NEVER for none */
+    uint8_t churn_reason;    /* jm__demo_churn_reasons index; 0 while a customer or never one */
     struct demo_contact contacts[DEMO_MAX_CONTACTS];
     unsigned n_contacts;
     uint32_t seq;
