@@ -116,13 +116,15 @@ JM_API const char *jm_attr_model_name(enum jm_attr_model m, enum jm_lang lang);
  * positions gets both weights) and spread the rest evenly over the touches holding none. A
  * position without a touch is left out, and when no touch is left for the rest, the weights
  * present are scaled to sum to 1: two distinct touches in U-shaped get 50 % each, one touch
- * gets everything. Single-position models: LEAD without a lead touch credits the first touch;
+ * gets everything. (The weights present, the rest's included when some touch holds no
+ * position, are always scaled to sum to 1: U-shaped without a lead touch over three touches
+ * gives the first 0.4 / 0.6 and the other two 0.1 / 0.6 each.) Single-position models: LEAD without a lead touch credits the first touch;
  * OPPORTUNITY without an opportunity touch credits the lead touch, else the first touch.
  *
  * Markov: every account in the population gives paths: one per conversion (its touches, then
  * "conversion") and, for an account without a conversion in the period, one path of its
  * touches in [last - lookback, last] where `last` is its last touch in the period (included),
- * then "null". Consecutive
+ * then "null". A conversion without touches is the path start -> "conversion". Consecutive
  * repeats of a state are one step (a self-loop changes no absorption probability). States are
  * the rows' keys. P = probability of reaching conversion from start; removal effect of key k =
  * 1 - P(k removed, its incoming transitions lead to null) / P. Credit of k = its removal effect
@@ -144,6 +146,7 @@ struct jm_attribution_opts {
 };
 JM_API void jm_attribution_defaults(struct jm_attribution_opts *o);
 
+/* A row per key with a touch in some conversion's window or a removal effect > 0. */
 struct jm_attribution_row {
     const char *key;     /* the dimension's text, JM_INSIGHT_MISSING, or JM_INSIGHT_NO_TOUCH */
     uint64_t touches;    /* touches with this key in the conversions' windows */
@@ -237,6 +240,8 @@ JM_API void jm_paths_defaults(struct jm_paths_opts *o);
 struct jm_path {
     size_t n_steps;
     const char **steps;  /* labels; JM_PATH_ELLIPSIS where a long path is cut */
+    double *repeats;     /* per step: the events it stands for, mean over the path's units (1
+                            without collapse; at the ellipsis: the events it hides) */
     uint64_t units;      /* units whose path this is */
     double share;        /* units / paths.units */
     uint64_t converted;  /* of them, reached the journey's goal stage (at any time) */
@@ -304,7 +309,9 @@ JM_API void jm_flows_free(struct jm_flows *f);
  *   contraction sum max(0, mrr_0 - mrr_k) over accounts active at k
  *   churned     sum mrr_0 over accounts not active at k
  *   GRR         (start_mrr - contraction - churned) / start_mrr
- * The period (r->opts) selects cohorts by their month; the population filter selects accounts.
+ * The period (r->opts) selects cohorts by their month (a month overlapping [from, to)); the
+ * population filter selects accounts. The MRR bridge covers every month of the data; the pooled
+ * rates (churn, ARPA, LTV) pool the bridge months in the period.
  */
 struct jm_retention_opts {
     size_t max_offset;     /* months shown per cohort; default 24 */
@@ -339,7 +346,7 @@ struct jm_mrr_month {
 struct jm_churn_reason {
     const char *reason; /* the label, JM_INSIGHT_MISSING when not recorded */
     uint64_t accounts;
-    double mrr_lost;
+    double mrr_lost; /* MRR in the month before each account's first churn */
 };
 
 /* What came before churn, against the retained accounts over the same kind of window. */
@@ -369,7 +376,7 @@ struct jm_retention {
     double monthly_mrr_churn;  /* (churned + contraction) / MRR at month starts, pooled */
     double arpa;               /* MRR per active account per month, pooled */
     double ltv;                /* arpa * margin / monthly_logo_churn; NAN when no churn */
-    size_t n_reasons;          /* most accounts first */
+    size_t n_reasons;          /* churned accounts of the period's cohorts; most accounts first */
     struct jm_churn_reason *reasons;
     struct jm_before_churn before;
     struct jm_arena arena;
@@ -410,7 +417,7 @@ enum jm_priority { JM_PRIO_LOW, JM_PRIO_NORMAL, JM_PRIO_HIGH, JM_PRIO_URGENT, JM
 
 struct jm_voice_opts {
     const char *by;    /* segment breakdown path; default "account.segment" */
-    double touch_days; /* default 14 */
+    double touch_days; /* default 14; 0: no bound */
     struct jm_sla_target sla[JM_PRIO__COUNT]; /* defaults: low 24/120, normal 8/72, high 4/24,
                                                  urgent 1/8 hours */
     double after_breach_days; /* answers within this after a breach count as "after"; 90 */
@@ -451,7 +458,7 @@ struct jm_voice {
     double *authored_emotion; /* per stage: the definition's, NAN when not authored */
     size_t n_touchpoints;     /* answers' touchpoints, most answers first */
     struct jm_voice_row *touchpoints;
-    size_t n_groups; /* by group label */
+    size_t n_groups; /* by group label; groups with answers */
     struct jm_voice_row *groups;
     size_t n_months; /* by month */
     struct jm_voice_row *months;

@@ -139,4 +139,37 @@ struct jm__breach {
 void jm__ticket_breach(const struct jm_dataset *ds, size_t row, const struct jm_sla_target *sla,
                        int64_t as_of, struct jm__breach *out);
 
+/* ---------------------------------------------------------------- markov */
+
+/*
+ * The Markov chain of attribution (markov.c). Paths are stored as words: key ids (< n_keys),
+ * each path ended by JM__MARKOV_CONV or JM__MARKOV_NULL; an empty path is its end word alone.
+ */
+#define JM__MARKOV_CONV      UINT32_MAX
+#define JM__MARKOV_NULL      (UINT32_MAX - 1)
+#define JM__MARKOV_DENSE_MAX 1024 /* most states solved directly (LU); more: Gauss-Seidel */
+
+struct jm__paths {
+    uint32_t *w;
+    size_t n, cap;
+};
+jm_status jm__paths_push(struct jm__paths *p, uint32_t word);
+void jm__paths_release(struct jm__paths *p);
+
+struct jm__markov {
+    uint64_t paths, converting;
+    size_t n_states; /* keys on some path */
+    double p;        /* P(conversion) from the start; NAN without paths */
+    double *removal; /* n_keys: removal effect of each key, 0 for keys on no path */
+};
+/*
+ * Builds the chain (start, one state per key on a path, conversion, null; consecutive repeats
+ * of a key are one step) from the paths of lists[0 .. n_lists) and solves it: P and each key's
+ * removal effect 1 - P(key removed) / P (0 when P is 0). Up to `dense_max` transient states (0:
+ * JM__MARKOV_DENSE_MAX) by a direct solve, more by Gauss-Seidel. Release `out` even on error.
+ */
+jm_status jm__markov_solve(const struct jm__paths *lists, size_t n_lists, size_t n_keys,
+                           size_t dense_max, struct jm__markov *out);
+void jm__markov_release(struct jm__markov *m);
+
 #endif /* JM_INSIGHTS_INTERNAL_H */

@@ -49,6 +49,7 @@ jm_status jm__groups_build(const struct jm_dataset *ds, enum jm_entity kind, boo
     g->rows = jm_malloc((t->n + 1) * sizeof(uint32_t));
     if (!k || !g->start || !g->rows) {
         jm_free(k);
+        jm__groups_release(g); /* callers may skip the release of a failed build */
         return JM_ENOMEM;
     }
     size_t n = 0;
