@@ -34,6 +34,12 @@ int cmd_analyze(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+/* The insights (docs/insights.md): cmd_<name>.c, sharing insight_text.c. */
+int cmd_attribution(int argc, char **argv);
+int cmd_paths(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
+int cmd_voice(int argc, char **argv);
+int cmd_questions(int argc, char **argv);
 
 /* Maps a status to the exit code above. */
 int cli_exit_code(jm_status rc);

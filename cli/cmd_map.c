@@ -38,6 +38,9 @@ static const char map_help[] =
     "  --paper P         pdf: a3 (default, landscape) or a4 (landscape pages)\n"
     "  --title T         the company name in the heading (default: the journey's name)\n"
     "  --limit N         stalled and silent accounts listed (default 12)\n"
+    "  --panels P        all, none, or a comma-separated list of funnel, flows, breaks,\n"
+    "                    idle, personas, attribution, paths, retention, voice, questions\n"
+    "                    (default: the view's panels that have data)\n"
     "  -o, --output F    the file to write (replaced if it exists; default: standard output\n"
     "                    for html, svg, json and csv)\n"
     "  --db PATH         the workspace (default: $JOURNEYMAP_DB or ./journeymap.db)\n"
@@ -47,6 +50,7 @@ static const char map_help[] =
 
 struct map_opts {
     const char *tpl, *file, *level, *period, *format, *paper, *lang, *view, *state, *db, *out;
+    const char *panels;
     struct jm_map_options mo;
 };
 
@@ -64,6 +68,8 @@ static int build_and_render(const struct map_opts *o, enum jm_map_format fmt,
     if (!code) {
         struct jm_store_options so;
         jm_map_store_options(j, &o->mo, &so);
+        /* the insight panels read utm fields and urls besides what the lanes need */
+        jm_insight_store_options(&so);
         jm_status rc = jm_dataset_load(st, &so, &ds, &err);
         if (!rc)
             rc = jm_map_build(ds, j, &o->mo, &m, &err);
@@ -134,6 +140,9 @@ static int settle(struct map_opts *o, enum jm_map_format *fmt, struct jm_render_
                                "--segment must be PATH=VALUE (e.g. industry=Software), "
                                "not '%s'",
                                o->mo.segment);
+    struct jm_error err = {0};
+    if (o->panels && !jm_map_panels_parse(o->panels, &o->mo.panels, &err))
+        return cli_usage_error("map", "--panels: %s", err.msg);
     *fmt = JM_FORMAT_HTML;
     if (o->format ? !jm_map_format_parse(o->format, fmt)
                   : o->out && !jm_map_format_of_path(o->out, fmt))
@@ -149,23 +158,16 @@ static int settle(struct map_opts *o, enum jm_map_format *fmt, struct jm_render_
 
 int cmd_map(int argc, char **argv)
 {
-    static const struct option lo[] = {{"template", required_argument, NULL, 't'},
-                                       {"journey", required_argument, NULL, 'j'},
-                                       {"view", required_argument, NULL, 'v'},
-                                       {"lang", required_argument, NULL, 'l'},
-                                       {"period", required_argument, NULL, 'p'},
-                                       {"state", required_argument, NULL, 'S'},
-                                       {"segment", required_argument, NULL, 's'},
-                                       {"persona", required_argument, NULL, 'P'},
-                                       {"level", required_argument, NULL, 'L'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {"paper", required_argument, NULL, 'a'},
-                                       {"title", required_argument, NULL, 'T'},
-                                       {"limit", required_argument, NULL, 'n'},
-                                       {"output", required_argument, NULL, 'o'},
-                                       {"db", required_argument, NULL, 'd'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"template", required_argument, NULL, 't'}, {"journey", required_argument, NULL, 'j'},
+        {"view", required_argument, NULL, 'v'},     {"lang", required_argument, NULL, 'l'},
+        {"period", required_argument, NULL, 'p'},   {"state", required_argument, NULL, 'S'},
+        {"segment", required_argument, NULL, 's'},  {"persona", required_argument, NULL, 'P'},
+        {"level", required_argument, NULL, 'L'},    {"format", required_argument, NULL, 'f'},
+        {"paper", required_argument, NULL, 'a'},    {"title", required_argument, NULL, 'T'},
+        {"limit", required_argument, NULL, 'n'},    {"panels", required_argument, NULL, 'A'},
+        {"output", required_argument, NULL, 'o'},   {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
     struct map_opts o = {0};
     o.mo.from = INT64_MIN;
     o.mo.to = INT64_MAX;
@@ -211,6 +213,9 @@ int cmd_map(int argc, char **argv)
             break;
         case 'o':
             o.out = optarg;
+            break;
+        case 'A':
+            o.panels = optarg;
             break;
         case 'd':
             o.db = optarg;

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "journeymap/analytics.h"
+#include "journeymap/insights.h"
 #include "journeymap/journey.h"
 #include "journeymap/store.h"
 #include "server/engine.h"
@@ -188,10 +189,12 @@ static jm_status copy_version(const struct jm_journey_version *v, void *ctx)
 }
 
 /* The store options every answer of a snapshot may need: the journey's, every text field (the
- * timeline's UTM columns, any event breakdown), value and sentiment. One load serves them all. */
+ * timeline's UTM columns, any event breakdown), value and sentiment, and what the insights read
+ * (api_insights.c). One load serves them all. */
 static void all_options(const struct jm_journey *j, struct jm_store_options *so)
 {
     jm_journey_store_options(j, NULL, so);
+    jm_insight_store_options(so);
     so->fields |= (UINT64_C(1) << JM_EV__COUNT) - 1;
 }
 

@@ -139,6 +139,7 @@ extern const struct srv_route srv_routes_data[];     /* api_data.c */
 extern const struct srv_route srv_routes_journeys[]; /* api_journeys.c */
 extern const struct srv_route srv_routes_analysis[]; /* api_analysis.c */
 extern const struct srv_route srv_routes_map[];      /* api_map.c */
+extern const struct srv_route srv_routes_insights[]; /* api_insights.c */
 extern const struct srv_route srv_routes_admin[];    /* api_admin.c: keys, failed events */
 
 /* The route for method and path, filling req->params; NULL with *path_known false (404) or

@@ -8,9 +8,11 @@
 #include "server/core.h"
 
 const struct srv_route *const srv_tables[] = {
-    srv_routes_ingest, srv_routes_session,  srv_routes_admin,
-    srv_routes_data,   srv_routes_journeys, srv_routes_analysis,
-    srv_routes_map,    srv_routes_app,      NULL,
+    srv_routes_ingest,   srv_routes_session,
+    srv_routes_admin,    srv_routes_data,
+    srv_routes_journeys, srv_routes_analysis,
+    srv_routes_map,      srv_routes_insights,
+    srv_routes_app,      NULL,
 };
 
 const struct srv_route *srv_route_find(struct srv_request *req, bool *path_known)

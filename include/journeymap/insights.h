@@ -53,7 +53,8 @@ enum jm_insight_dim {
 /* "touchpoint", "channel", "source", "campaign"; parse is exact (false for anything else). */
 JM_API const char *jm_insight_dim_key(enum jm_insight_dim d);
 JM_API bool jm_insight_dim_parse(const char *s, enum jm_insight_dim *out);
-/* The store options the insights read (utm fields, url, value), for jm_dataset_load(). */
+/* Adds (ORs in) the store options the insights read (utm fields, url, value), for
+ * jm_dataset_load(). Products in the four questions also need opts->properties. */
 JM_API void jm_insight_store_options(struct jm_store_options *opts);
 
 /* Labels of the rows that are not data values. */
@@ -133,6 +134,10 @@ JM_API const char *jm_attr_model_name(enum jm_attr_model m, enum jm_lang lang);
  * Conversions without a touch give their credit to the row JM_INSIGHT_NO_TOUCH in every model,
  * so each model's column sums to `conversions` and `revenue` (credits conserve).
  */
+/* "won", "revenue", "stage:KEY" or "touchpoint:KEY" into *kind and *target (pointing into `s`,
+ * NULL for won and revenue); false for anything else, an empty KEY included. */
+JM_API bool jm_conversion_parse(const char *s, enum jm_conversion_kind *kind, const char **target);
+
 struct jm_attribution_opts {
     enum jm_conversion_kind conversion;
     const char *target; /* STAGE: stage key; TOUCHPOINT: touchpoint key; else unused */
@@ -204,6 +209,9 @@ enum jm_path_anchor {
     JM_ANCHOR_STAGE,     /* first entry into a stage (key) */
     JM_ANCHOR_TOUCHPOINT /* first event of a touchpoint (key) */
 };
+
+/* "stage:KEY" or "touchpoint:KEY" into *kind and *key (pointing into `s`); false otherwise. */
+JM_API bool jm_path_anchor_parse(const char *s, enum jm_path_anchor *kind, const char **key);
 
 enum jm_paths_mode {
     JM_PATHS_BETWEEN,   /* units reaching `from` and then `to`: touches in [from, to], where

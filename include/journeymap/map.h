@@ -12,6 +12,8 @@
  *    |- stages[]      the columns: owner, funnel numbers, emotion, touchpoints, channels, KPIs,
  *    |                DMU coverage, and a cell of text per text lane (current and future state)
  *    |- flows[]       the Sankey: entries, forward moves, skips, backward moves, drop-offs
+ *    |- attribution, paths, retention, voice, questions
+ *    |                insight panels (insights.h), NULL when not shown
  *    |- breaks[]      break points in plain words, most severe first
  *    |- idle[]        stalled and silent units, longest first
  *    `- personas[]    persona cards
@@ -29,6 +31,7 @@
 
 #include "analytics.h"
 #include "define.h"
+#include "insights.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -107,6 +110,26 @@ enum jm_map_ui {
     JM_UI_HANDOFF,      /* "handoff" */
     JM_UI_KEY_ROLE,     /* "key role" */
     JM_UI_GENERATED,    /* "Made with journeymap" */
+    /* the insight panels */
+    JM_UI_ATTRIBUTION,  /* "What wins deals" */
+    JM_UI_PATHS,        /* "Most common paths to the goal" */
+    JM_UI_RETENTION,    /* "Retention and revenue" */
+    JM_UI_VOICE,        /* "Voice of the customer" */
+    JM_UI_QUESTIONS,    /* "The four questions" */
+    JM_UI_CHANNEL,      /* "Channel" */
+    JM_UI_PATH,         /* "Path" */
+    JM_UI_SHARE,        /* "share" */
+    JM_UI_COHORT,       /* "Cohort" */
+    JM_UI_MONTHS_SINCE, /* "months since the first invoice" */
+    JM_UI_GRR,          /* "gross revenue retention" */
+    JM_UI_NRR,          /* "net revenue retention" */
+    JM_UI_LTV,          /* "lifetime value" */
+    JM_UI_ANSWERS,      /* "answers" */
+    JM_UI_PRIORITY,     /* "Priority" */
+    JM_UI_TICKETS,      /* "tickets" */
+    JM_UI_RESPONSE,     /* "first response breached" */
+    JM_UI_RESOLUTION,   /* "resolution breached" */
+    JM_UI_SLA,          /* "SLA breaches by priority" */
     JM_UI__COUNT
 };
 
@@ -117,7 +140,8 @@ enum jm_map_lane_kind {
     JM_MAP_LANE_CHANNELS,    /* share of the stage's events by channel group */
     JM_MAP_LANE_EMOTION,     /* the emotion curve */
     JM_MAP_LANE_KPIS,        /* KPIs measured against their targets */
-    JM_MAP_LANE_DMU          /* buying-committee roles engaged */
+    JM_MAP_LANE_DMU,         /* buying-committee roles engaged */
+    JM_MAP_LANE_VOICE        /* NPS (with its answers), CSAT and CES of the stage */
 };
 
 struct jm_map_lane {
@@ -190,7 +214,11 @@ struct jm_map_stage {
     double future_emotion; /* authored future state; NAN when none */
     int emotion_mark;      /* +1 peak, -1 valley, 0 neither */
     uint64_t n_surveys, n_sentiment;
-    double nps;       /* NPS of surveys answered in the stage; NAN when none */
+    double nps; /* NPS of surveys answered in the stage; NAN when none */
+    /* voice (jm_voice_compute's stage rows): per survey kind, n = 0 when none was answered
+     * here. The lane shows NPS (nps) with n, CSAT as the share satisfied (top), CES as its
+     * mean. Emotion above is the same measure as the voice engine's. */
+    struct jm_score_summary voice[JM_SURVEY__COUNT];
     double sentiment; /* mean event sentiment in the stage (-1..1); NAN when none */
     uint64_t events;  /* events while units were in the stage */
     size_t n_touchpoints;
@@ -261,6 +289,133 @@ struct jm_map_persona {
 /* What the map shows besides the stage lanes. */
 struct jm_map_panels {
     bool funnel, flows, breaks, idle, personas;
+    bool attribution, paths, retention, voice, questions; /* the insight panels (below) */
+};
+
+/*
+ * Choosing panels: a bit set of JM_PANEL_BIT(p). JM_PANELS_AUTO (0) shows the view's panels,
+ * the insight panels among them only when they have data (no revenue: no retention panel).
+ * A chosen set (JM_PANELS_CHOSEN | bits, what jm_map_panels_parse gives) shows those panels
+ * whatever the view, an insight panel without data saying so. Attribution, retention and the
+ * four questions are about accounts: a contact-level map never shows them.
+ */
+enum jm_map_panel {
+    JM_PANEL_FUNNEL,
+    JM_PANEL_FLOWS,
+    JM_PANEL_BREAKS,
+    JM_PANEL_IDLE,
+    JM_PANEL_PERSONAS,
+    JM_PANEL_ATTRIBUTION,
+    JM_PANEL_PATHS,
+    JM_PANEL_RETENTION,
+    JM_PANEL_VOICE,
+    JM_PANEL_QUESTIONS,
+    JM_PANEL__COUNT
+};
+#define JM_PANEL_BIT(p)  (UINT32_C(1) << (p))
+#define JM_PANELS_AUTO   UINT32_C(0)
+#define JM_PANELS_CHOSEN (UINT32_C(1) << 31)
+#define JM_PANELS_ALL    (JM_PANELS_CHOSEN | (JM_PANEL_BIT(JM_PANEL__COUNT) - 1))
+/* "funnel", "flows", "breaks", "idle", "personas", "attribution", "paths", "retention",
+ * "voice", "questions". */
+JM_API const char *jm_map_panel_key(enum jm_map_panel p);
+/* "all", "none" or a comma-separated list of panel keys into *out (JM_PANELS_CHOSEN set).
+ * False, with the reason in `err`, for anything else. */
+JM_API bool jm_map_panels_parse(const char *s, uint32_t *out, struct jm_error *err);
+
+/* ---------------------------------------------------------------- insight panels */
+
+/* Attribution: won deals by channel, lookback 365 days, four models side by side. */
+#define JM_MAP_ATTR_MODELS 4 /* first touch, W-shaped, linear, Markov */
+struct jm_map_attr_row {
+    const char *key;                   /* the channel, or JM_INSIGHT_MISSING */
+    uint64_t converting;               /* won deals with a touch of it */
+    double credit[JM_MAP_ATTR_MODELS]; /* deals credited, by model (models[] order) */
+    double share[JM_MAP_ATTR_MODELS];  /* credit / conversions (0..1) */
+};
+struct jm_map_attribution {
+    uint64_t conversions; /* won deals in the period */
+    uint64_t with_touches;
+    double revenue;
+    double lookback_days;
+    enum jm_attr_model models[JM_MAP_ATTR_MODELS];
+    const char *model_names[JM_MAP_ATTR_MODELS]; /* in the map's language */
+    size_t n_rows; /* the top channels by linear credit (JM_INSIGHT_NO_TOUCH left out) */
+    struct jm_map_attr_row *rows;
+    double no_touch;  /* won deals without a touch in the window */
+    const char *note; /* one sentence: what was counted */
+};
+
+/* Paths: the most common touchpoint paths from the first stage to the goal stage. */
+#define JM_MAP_PATHS 5
+struct jm_map_path {
+    size_t n_steps;
+    const char **steps; /* touchpoint names; JM_PATH_ELLIPSIS where a long path is cut */
+    uint64_t units;
+    double share;       /* of the units with a path */
+    double median_days; /* from the first stage to the goal; NAN when none */
+};
+struct jm_map_paths {
+    const char *from, *to; /* stage keys */
+    uint64_t units, distinct;
+    size_t n_paths;
+    struct jm_map_path *paths;
+    const char *note;
+};
+
+/* Retention: the NRR triangle of the last cohorts, and the headline figures. */
+#define JM_MAP_COHORTS       12
+#define JM_MAP_COHORT_MONTHS 12 /* offsets 0 .. 11 */
+struct jm_map_cohort {
+    const char *label; /* "2025-03" */
+    uint64_t accounts;
+    double start_mrr;
+    size_t n_months; /* offsets known, at most JM_MAP_COHORT_MONTHS */
+    double nrr[JM_MAP_COHORT_MONTHS];
+};
+struct jm_map_retention {
+    size_t n_cohorts; /* the last JM_MAP_COHORTS cohorts, oldest first */
+    struct jm_map_cohort *cohorts;
+    size_t months;   /* the offset of grr and nrr: 12, or the last one known */
+    double grr, nrr; /* all cohorts pooled (jm_retention's totals) at `months` */
+    double ltv;      /* NAN when nobody churned */
+    double monthly_logo_churn;
+    const char *note;
+};
+
+/* Voice: the survey headline and SLA breaches per ticket priority. */
+struct jm_map_sla {
+    const char *key;  /* "low", "normal", "high", "urgent", "none" */
+    const char *name; /* in the map's language */
+    uint64_t tickets, response_breaches, resolution_breaches;
+    double response_rate, resolution_rate; /* breaches / tickets */
+};
+struct jm_map_voice {
+    struct jm_score_summary all[JM_SURVEY__COUNT];
+    size_t n_sla; /* priorities with tickets, low to urgent, then "none" */
+    struct jm_map_sla *sla;
+};
+
+/* The four questions, one short answer each (NULL figures: no data). */
+enum { JM_MAP_QUESTIONS = 4 };
+struct jm_map_answer {
+    const char *key;      /* "first_touch", "time_to_buy", "churn", "before_buying" */
+    const char *question; /* in the map's language */
+    const char *answer;   /* short: "Organic Search", "34 days"; an em dash without data */
+    const char *detail;   /* one line of context */
+};
+struct jm_map_questions {
+    uint64_t met;            /* accounts first met in the period */
+    const char *top_channel; /* the most common first-touch channel, NULL when none */
+    double top_channel_share;
+    uint64_t bought;
+    double median_days_to_buy; /* NAN when nobody bought */
+    uint64_t customers, churned;
+    double churn_rate;            /* churned / customers; NAN without customers */
+    const char *top_churn_reason; /* the most common recorded reason, NULL when none */
+    const char *top_page;         /* the page buyers viewed again and again, NULL when none */
+    uint64_t top_page_accounts;
+    struct jm_map_answer answers[JM_MAP_QUESTIONS];
 };
 
 struct jm_map_options {
@@ -273,6 +428,7 @@ struct jm_map_options {
     const char *title;   /* the company or workspace name for the heading, or NULL */
     size_t max_listed;   /* stalled / silent units listed (0: 12) */
     size_t max_breaks;   /* break points (0: 8) */
+    uint32_t panels;     /* JM_PANELS_AUTO, or a chosen set (see enum jm_map_panel) */
 };
 
 struct jm_map {
@@ -307,6 +463,12 @@ struct jm_map {
     struct jm_map_idle *idle;
     size_t n_personas;
     struct jm_map_persona *personas;
+    /* insight panels: set when the panel is shown (panels.X), else NULL */
+    struct jm_map_attribution *attribution;
+    struct jm_map_paths *paths;
+    struct jm_map_retention *retention;
+    struct jm_map_voice *voice;
+    struct jm_map_questions *questions;
     struct jm_arena arena; /* owns everything above */
 };
 
@@ -318,7 +480,8 @@ JM_API jm_status jm_map_build(const struct jm_dataset *ds, const struct jm_journ
                               const struct jm_map_options *opts, struct jm_map **out,
                               struct jm_error *err);
 JM_API void jm_map_free(struct jm_map *m);
-/* The store options a map of `j` with `opts` needs (the journey's, the segment's, sentiment). */
+/* The store options a map of `j` with `opts` needs (the journey's, the segment's, sentiment).
+ * The insight panels read more (utm fields, url): merge jm_insight_store_options' in too. */
 JM_API void jm_map_store_options(const struct jm_journey *j, const struct jm_map_options *opts,
                                  struct jm_store_options *so);
 

@@ -229,6 +229,36 @@ bool jm_insight_dim_parse(const char *s, enum jm_insight_dim *out)
     return false;
 }
 
+bool jm_path_anchor_parse(const char *s, enum jm_path_anchor *kind, const char **key)
+{
+    const char *colon = s ? strchr(s, ':') : NULL;
+    if (!colon || !colon[1])
+        return false;
+    size_t n = (size_t)(colon - s);
+    if (n == 5 && memcmp(s, "stage", 5) == 0)
+        *kind = JM_ANCHOR_STAGE;
+    else if (n == 10 && memcmp(s, "touchpoint", 10) == 0)
+        *kind = JM_ANCHOR_TOUCHPOINT;
+    else
+        return false;
+    *key = colon + 1;
+    return true;
+}
+
+bool jm_conversion_parse(const char *s, enum jm_conversion_kind *kind, const char **target)
+{
+    enum jm_path_anchor a;
+    if (s && (strcmp(s, "won") == 0 || strcmp(s, "revenue") == 0)) {
+        *kind = s[0] == 'w' ? JM_CONVERT_WON : JM_CONVERT_REVENUE;
+        *target = NULL;
+        return true;
+    }
+    if (!jm_path_anchor_parse(s, &a, target))
+        return false;
+    *kind = a == JM_ANCHOR_STAGE ? JM_CONVERT_STAGE : JM_CONVERT_TOUCHPOINT;
+    return true;
+}
+
 void jm_insight_store_options(struct jm_store_options *opts)
 {
     opts->fields |= UINT64_C(1) << JM_EV_UTM_SOURCE | UINT64_C(1) << JM_EV_UTM_CAMPAIGN |

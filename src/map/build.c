@@ -95,7 +95,6 @@ static void header(struct jm__builder *b, const struct jm_map_options *o)
             b, "%s – %s", m->from == INT64_MIN ? "…" : date_text(b, m->from),
             m->to == INT64_MAX ? "…" : date_text(b, m->to - 1)); /* `to` is exclusive */
     m->units = b->r->groups[0].units;
-    m->panels = v->panels;
 }
 
 /* Whether any stage has something to show in lane `vl`: a lane empty across the whole map
@@ -131,6 +130,11 @@ static bool lane_has_content(const struct jm_map *m, const struct jm__view_lane 
                 if (st->roles[r].coverage > 0)
                     return true;
             break;
+        case JM_MAP_LANE_VOICE:
+            for (size_t k = 0; k < JM_SURVEY__COUNT; k++)
+                if (st->voice[k].n)
+                    return true;
+            break;
         }
     }
     return false;
@@ -139,7 +143,8 @@ static bool lane_has_content(const struct jm_map *m, const struct jm__view_lane 
 /* The view's lanes that have something to show, with their headings in this view. */
 static void lanes(struct jm__builder *b, const struct jm_map_options *o)
 {
-    static const char *const keys[] = {"", "touchpoints", "channels", "emotion", "kpis", "dmu"};
+    static const char *const keys[] = {"",     "touchpoints", "channels", "emotion",
+                                       "kpis", "dmu",         "voice"};
     const struct jm__view *v = jm__map_view(o->view);
     struct jm_map *m = b->m;
     m->lanes = jm__map_alloc(b, v->n_lanes, sizeof(*m->lanes));
@@ -256,6 +261,7 @@ static jm_status finish(struct jm__builder *b, const struct jm_map_options *o)
 {
     header(b, o);
     jm__map_stages(b, o);
+    jm__map_insights(b, o);
     lanes(b, o);
     flows(b);
     breaks(b, o);

@@ -53,6 +53,9 @@ const char **jm__map_texts(struct jm__builder *b, const struct jm_text_list *l, 
 /* n zeroed elements from the map's arena, or NULL (b->oom set). */
 void *jm__map_alloc(struct jm__builder *b, size_t n, size_t size);
 
+/* The panels shown, the Voice lane's numbers and the insight panels (insights.c); after the
+ * stage columns, before the lanes. */
+void jm__map_insights(struct jm__builder *b, const struct jm_map_options *o);
 /* The stage columns (stages.c) and persona cards (personas.c). */
 void jm__map_stages(struct jm__builder *b, const struct jm_map_options *o);
 void jm__map_personas(struct jm__builder *b, const struct jm_map_options *o);

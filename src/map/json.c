@@ -110,19 +110,42 @@ static void dist(struct out *o, const char *k, const struct jm_dist *d)
     raw(o, "}");
 }
 
+/* {"nps": {n, mean, top, bottom, nps}, "csat": {...}, "ces": {...}} */
+static void scores(struct out *o, const char *k, const struct jm_score_summary *s, bool first)
+{
+    static const char *const kinds[JM_SURVEY__COUNT] = {"nps", "csat", "ces"};
+    key(o, k, first);
+    raw(o, "{");
+    for (size_t i = 0; i < JM_SURVEY__COUNT; i++) {
+        key(o, kinds[i], i == 0);
+        raw(o, "{");
+        count(o, "n", s[i].n, true);
+        num(o, "mean", s[i].mean, 4, false);
+        num(o, "top", s[i].top, 4, false);
+        num(o, "bottom", s[i].bottom, 4, false);
+        if (i == JM_SURVEY_NPS)
+            num(o, "nps", s[i].nps, 2, false);
+        raw(o, "}");
+    }
+    raw(o, "}");
+}
+
 static void header(struct out *o, const struct jm_map *m)
 {
     static const char *const states[] = {"current", "future", "both"};
     static const char *const ui_keys[JM_UI__COUNT] = {
-        "title_suffix", "view",       "period",  "all_time", "as_of",     "units",
-        "filter",       "stage",      "owner",   "reached",  "converted", "rate",
-        "median_days",  "days",       "dropped", "skipped",  "now_in",    "funnel",
-        "flows",        "forward",    "skip",    "back",     "start",     "drop_off",
-        "breaks",       "no_breaks",  "idle",    "stalled",  "silent",    "days_in",
-        "days_silent",  "last_touch", "no_idle", "personas", "target",    "met",
-        "near",         "missed",     "no_data", "measured", "authored",  "peak",
-        "valley",       "surveys",    "events",  "current",  "future",    "handoff",
-        "key_role",     "generated"};
+        "title_suffix", "view",       "period",      "all_time", "as_of",     "units",
+        "filter",       "stage",      "owner",       "reached",  "converted", "rate",
+        "median_days",  "days",       "dropped",     "skipped",  "now_in",    "funnel",
+        "flows",        "forward",    "skip",        "back",     "start",     "drop_off",
+        "breaks",       "no_breaks",  "idle",        "stalled",  "silent",    "days_in",
+        "days_silent",  "last_touch", "no_idle",     "personas", "target",    "met",
+        "near",         "missed",     "no_data",     "measured", "authored",  "peak",
+        "valley",       "surveys",    "events",      "current",  "future",    "handoff",
+        "key_role",     "generated",  "attribution", "paths",    "retention", "voice",
+        "questions",    "channel",    "path",        "share",    "cohort",    "months_since",
+        "grr",          "nrr",        "ltv",         "answers",  "priority",  "tickets",
+        "response",     "resolution", "sla"};
     str(o, "title", m->title, true);
     str(o, "journey", m->journey_key, false);
     str(o, "journey_name", m->journey_name, false);
@@ -143,6 +166,11 @@ static void header(struct out *o, const struct jm_map *m)
     boolean(o, "breaks", m->panels.breaks, false);
     boolean(o, "idle", m->panels.idle, false);
     boolean(o, "personas", m->panels.personas, false);
+    boolean(o, "attribution", m->panels.attribution, false);
+    boolean(o, "paths", m->panels.paths, false);
+    boolean(o, "retention", m->panels.retention, false);
+    boolean(o, "voice", m->panels.voice, false);
+    boolean(o, "questions", m->panels.questions, false);
     raw(o, "}");
     key(o, "ui", false);
     raw(o, "{");
@@ -275,6 +303,7 @@ static void stage(struct out *o, const struct jm_map *m, const struct jm_map_sta
     count(o, "sentiment_events", s->n_sentiment, false);
     num(o, "sentiment", s->sentiment, 4, false);
     count(o, "events", s->events, false);
+    scores(o, "voice", s->voice, false);
     stage_lists(o, s);
     cells(o, m, s);
 }
@@ -351,6 +380,166 @@ static void personas(struct out *o, const struct jm_map *m)
     raw(o, "]");
 }
 
+/* ---------------------------------------------------------------- insight panels */
+
+static void attribution(struct out *o, const struct jm_map_attribution *a)
+{
+    count(o, "conversions", a->conversions, true);
+    count(o, "with_touches", a->with_touches, false);
+    num(o, "revenue", a->revenue, 2, false);
+    num(o, "lookback_days", a->lookback_days, 2, false);
+    num(o, "no_touch", a->no_touch, 4, false);
+    str(o, "note", a->note, false);
+    key(o, "models", false);
+    raw(o, "[");
+    for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+        raw(o, k ? ",{" : "{");
+        str(o, "key", jm_attr_model_key(a->models[k]), true);
+        str(o, "name", a->model_names[k], false);
+        raw(o, "}");
+    }
+    raw(o, "]");
+    key(o, "rows", false);
+    raw(o, "[");
+    for (size_t i = 0; i < a->n_rows; i++) {
+        const struct jm_map_attr_row *r = &a->rows[i];
+        raw(o, i ? ",{" : "{");
+        str(o, "key", r->key, true);
+        count(o, "converting", r->converting, false);
+        for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+            key(o, jm_attr_model_key(a->models[k]), false);
+            raw(o, "{");
+            num(o, "credit", r->credit[k], 4, true);
+            num(o, "share", r->share[k], 4, false);
+            raw(o, "}");
+        }
+        raw(o, "}");
+    }
+    raw(o, "]");
+}
+
+static void paths(struct out *o, const struct jm_map_paths *p)
+{
+    str(o, "from", p->from, true);
+    str(o, "to", p->to, false);
+    count(o, "units", p->units, false);
+    count(o, "distinct", p->distinct, false);
+    str(o, "note", p->note, false);
+    key(o, "paths", false);
+    raw(o, "[");
+    for (size_t i = 0; i < p->n_paths; i++) {
+        const struct jm_map_path *x = &p->paths[i];
+        raw(o, i ? ",{" : "{");
+        strings(o, "steps", x->steps, x->n_steps, true);
+        count(o, "units", x->units, false);
+        num(o, "share", x->share, 4, false);
+        num(o, "median_days", x->median_days, 2, false);
+        raw(o, "}");
+    }
+    raw(o, "]");
+}
+
+static void retention(struct out *o, const struct jm_map_retention *r)
+{
+    count(o, "months", r->months, true);
+    num(o, "grr", r->grr, 4, false);
+    num(o, "nrr", r->nrr, 4, false);
+    num(o, "ltv", r->ltv, 2, false);
+    num(o, "monthly_logo_churn", r->monthly_logo_churn, 4, false);
+    str(o, "note", r->note, false);
+    key(o, "cohorts", false);
+    raw(o, "[");
+    for (size_t i = 0; i < r->n_cohorts; i++) {
+        const struct jm_map_cohort *c = &r->cohorts[i];
+        raw(o, i ? ",{" : "{");
+        str(o, "cohort", c->label, true);
+        count(o, "accounts", c->accounts, false);
+        num(o, "start_mrr", c->start_mrr, 2, false);
+        key(o, "nrr", false);
+        raw(o, "[");
+        for (size_t k = 0; k < c->n_months && !o->rc; k++) {
+            if (k)
+                raw(o, ",");
+            if (!isfinite(c->nrr[k]))
+                raw(o, "null");
+            else
+                o->rc = jm_strbuf_addf(o->sb, "%.4f", jm_round4(c->nrr[k]));
+        }
+        raw(o, "]}");
+    }
+    raw(o, "]");
+}
+
+static void voice(struct out *o, const struct jm_map_voice *v)
+{
+    scores(o, "all", v->all, true);
+    key(o, "sla", false);
+    raw(o, "[");
+    for (size_t i = 0; i < v->n_sla; i++) {
+        const struct jm_map_sla *x = &v->sla[i];
+        raw(o, i ? ",{" : "{");
+        str(o, "priority", x->key, true);
+        str(o, "name", x->name, false);
+        count(o, "tickets", x->tickets, false);
+        count(o, "response_breaches", x->response_breaches, false);
+        count(o, "resolution_breaches", x->resolution_breaches, false);
+        num(o, "response_rate", x->response_rate, 4, false);
+        num(o, "resolution_rate", x->resolution_rate, 4, false);
+        raw(o, "}");
+    }
+    raw(o, "]");
+}
+
+static void questions(struct out *o, const struct jm_map_questions *q)
+{
+    count(o, "met", q->met, true);
+    str(o, "top_channel", q->top_channel, false);
+    num(o, "top_channel_share", q->top_channel ? q->top_channel_share : NAN, 4, false);
+    count(o, "bought", q->bought, false);
+    num(o, "median_days_to_buy", q->median_days_to_buy, 2, false);
+    count(o, "customers", q->customers, false);
+    count(o, "churned", q->churned, false);
+    num(o, "churn_rate", q->churn_rate, 4, false);
+    str(o, "top_churn_reason", q->top_churn_reason, false);
+    str(o, "top_page", q->top_page, false);
+    count(o, "top_page_accounts", q->top_page_accounts, false);
+    key(o, "answers", false);
+    raw(o, "[");
+    for (size_t i = 0; i < JM_MAP_QUESTIONS; i++) {
+        const struct jm_map_answer *a = &q->answers[i];
+        raw(o, i ? ",{" : "{");
+        str(o, "key", a->key, true);
+        str(o, "question", a->question, false);
+        str(o, "answer", a->answer, false);
+        str(o, "detail", a->detail, false);
+        raw(o, "}");
+    }
+    raw(o, "]");
+}
+
+/* "insights": {"attribution": {...} or null, ...} */
+static void insights(struct out *o, const struct jm_map *m)
+{
+    key(o, "insights", false);
+    raw(o, "{");
+#define PANEL(name, first)                                                                         \
+    key(o, #name, first);                                                                          \
+    if (m->name) {                                                                                 \
+        raw(o, "{");                                                                               \
+        name(o, m->name);                                                                          \
+        raw(o, "}");                                                                               \
+    } else {                                                                                       \
+        raw(o, "null");                                                                            \
+    }
+    PANEL(attribution, true)
+    PANEL(paths, false)
+    PANEL(retention, false)
+    PANEL(voice, false)
+    PANEL(questions, false)
+#undef PANEL
+    raw(o, "}");
+}
+
 jm_status jm_map_json(const struct jm_map *m, struct jm_strbuf *sb)
 {
     struct out o = {sb, JM_OK};
@@ -366,6 +555,7 @@ jm_status jm_map_json(const struct jm_map *m, struct jm_strbuf *sb)
     raw(&o, "]");
     panels(&o, m);
     personas(&o, m);
+    insights(&o, m);
     raw(&o, "}\n");
     return o.rc;
 }

@@ -61,6 +61,25 @@ static const char *const ui[JM_UI__COUNT][JM_LANG__COUNT] = {
     [JM_UI_HANDOFF] = {"handoff", "bàn giao"},
     [JM_UI_KEY_ROLE] = {"key role", "vai trò chính"},
     [JM_UI_GENERATED] = {"Made with journeymap", "Tạo bởi journeymap"},
+    [JM_UI_ATTRIBUTION] = {"What wins deals", "Điều gì mang lại hợp đồng"},
+    [JM_UI_PATHS] = {"Most common paths to the goal", "Các hành trình phổ biến nhất đến mục tiêu"},
+    [JM_UI_RETENTION] = {"Retention and revenue", "Giữ chân khách hàng và doanh thu"},
+    [JM_UI_VOICE] = {"Voice of the customer", "Tiếng nói khách hàng"},
+    [JM_UI_QUESTIONS] = {"The four questions", "Bốn câu hỏi"},
+    [JM_UI_CHANNEL] = {"Channel", "Kênh"},
+    [JM_UI_PATH] = {"Path", "Hành trình"},
+    [JM_UI_SHARE] = {"share", "tỷ lệ"},
+    [JM_UI_COHORT] = {"Cohort", "Nhóm khách hàng"},
+    [JM_UI_MONTHS_SINCE] = {"months since the first invoice", "số tháng kể từ hóa đơn đầu tiên"},
+    [JM_UI_GRR] = {"gross revenue retention", "tỷ lệ giữ chân doanh thu gộp"},
+    [JM_UI_NRR] = {"net revenue retention", "tỷ lệ giữ chân doanh thu ròng"},
+    [JM_UI_LTV] = {"lifetime value", "giá trị vòng đời"},
+    [JM_UI_ANSWERS] = {"answers", "câu trả lời"},
+    [JM_UI_PRIORITY] = {"Priority", "Mức ưu tiên"},
+    [JM_UI_TICKETS] = {"tickets", "phiếu hỗ trợ"},
+    [JM_UI_RESPONSE] = {"first response late", "phản hồi đầu tiên trễ hạn"},
+    [JM_UI_RESOLUTION] = {"resolution late", "giải quyết trễ hạn"},
+    [JM_UI_SLA] = {"SLA breaches by priority", "Vi phạm SLA theo mức ưu tiên"},
 };
 
 const char *jm__map_ui(enum jm_map_ui u, enum jm_lang lang)
@@ -101,6 +120,7 @@ const char *jm__map_lane_name(enum jm_map_lane_kind kind, enum jm_lang lang)
         [JM_MAP_LANE_EMOTION] = {"Emotion curve", "Đường cảm xúc"},
         [JM_MAP_LANE_KPIS] = {"KPIs", "Chỉ số KPI"},
         [JM_MAP_LANE_DMU] = {"Buying committee", "Nhóm ra quyết định"},
+        [JM_MAP_LANE_VOICE] = {"Voice of the customer", "Tiếng nói khách hàng"},
     };
     return names[kind][lang == JM_LANG_VI];
 }

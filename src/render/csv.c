@@ -12,8 +12,8 @@
  * The columns: table, stage, key, id, name, owner, reached, converted, rate, dropped, skipped,
  * median_days, p90_days, now_in, idle, emotion, nps, metric, touchpoint, measured, target,
  * status, kind, from, to, count, rank, headline, state, days_in_stage, days_silent, last_touch,
- * last_touchpoint, channel, events, share, lane, text. `stage` is always a stage's key (empty
- * where none applies); what each table fills besides table and stage:
+ * last_touchpoint, channel, events, share, lane, text, month. `stage` is always a stage's key
+ * (empty where none applies); what each table fills besides table and stage:
  *
  *   stages       name owner reached converted rate dropped skipped median_days p90_days now_in
  *                idle emotion nps events            (owner: the team's name, else its key)
@@ -29,6 +29,22 @@
  *                                                    lane by lane in the view's order; name:
  *                                                    the lane's heading; state: current,
  *                                                    future or note)
+ *   voice        metric count measured              (metric nps, csat or ces; count: answers;
+ *                                                    measured: NPS, CSAT's share satisfied, CES's
+ *                                                    mean; with a stage: answers there, without:
+ *                                                    all answers)
+ *   attribution  key metric measured share count    (key: channel; metric: the model's key;
+ *                                                    measured: deals credited; share: of all won
+ *                                                    deals; count: deals with a touch of it)
+ *   paths        rank text count share median_days  (text: the steps joined by " → ")
+ *   cohorts      name count month measured          (name: "YYYY-MM"; count: accounts; month:
+ *                                                    months since the start; measured: NRR)
+ *   retention    metric measured month              (metric nrr, grr, ltv or
+ *                                                    monthly_logo_churn; month: of nrr and grr)
+ *   sla          key name count metric measured     (key: priority; metric response or
+ *                                                    resolution; measured: share breached)
+ *   questions    key headline name text             (headline: the question; name: the short
+ *                                                    answer; text: its detail)
  *
  * Keys of enumerations are fixed English words: status is met, near, missed or no_data; state
  * of an idle unit is stalled or silent; flow kinds are enter, forward, skip, back, drop.
@@ -91,7 +107,8 @@
     X(EVENTS, "events")                                                                            \
     X(SHARE, "share")                                                                              \
     X(LANE, "lane")                                                                                \
-    X(TEXT, "text")
+    X(TEXT, "text")                                                                                \
+    X(MONTH, "month")
 
 enum column {
 #define X(id, name) C_##id,
@@ -345,6 +362,127 @@ static void lanes(struct csv *c, const struct jm_map *m)
     }
 }
 
+/* ---------------------------------------------------------------- insight tables */
+
+static const char *const survey_keys[JM_SURVEY__COUNT] = {"nps", "csat", "ces"};
+
+static void voice_rows(struct csv *c, const char *stage, const struct jm_score_summary *v)
+{
+    for (size_t k = 0; k < JM_SURVEY__COUNT; k++) {
+        if (!v[k].n)
+            continue;
+        struct row *r = start(c, "voice");
+        text(r, C_STAGE, stage);
+        r->v[C_METRIC] = survey_keys[k];
+        count(r, C_COUNT, v[k].n);
+        fixed(r, C_MEASURED,
+              k == JM_SURVEY_NPS    ? v[k].nps
+              : k == JM_SURVEY_CSAT ? v[k].top
+                                    : v[k].mean,
+              4);
+        emit(c);
+    }
+}
+
+static void voice(struct csv *c, const struct jm_map *m)
+{
+    for (size_t i = 0; i < m->n_stages; i++)
+        voice_rows(c, m->stages[i].key, m->stages[i].voice);
+    if (!m->voice)
+        return;
+    voice_rows(c, NULL, m->voice->all);
+    for (size_t i = 0; i < m->voice->n_sla; i++) {
+        const struct jm_map_sla *x = &m->voice->sla[i];
+        for (int k = 0; k < 2; k++) {
+            struct row *r = start(c, "sla");
+            r->v[C_KEY] = x->key;
+            text(r, C_NAME, x->name);
+            count(r, C_COUNT, x->tickets);
+            r->v[C_METRIC] = k ? "resolution" : "response";
+            fixed(r, C_MEASURED, k ? x->resolution_rate : x->response_rate, 4);
+            emit(c);
+        }
+    }
+}
+
+static void attribution(struct csv *c, const struct jm_map *m)
+{
+    const struct jm_map_attribution *a = m->attribution;
+    for (size_t i = 0; a && i < a->n_rows; i++)
+        for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+            struct row *r = start(c, "attribution");
+            text(r, C_KEY, a->rows[i].key);
+            r->v[C_METRIC] = jm_attr_model_key(a->models[k]);
+            fixed(r, C_MEASURED, a->rows[i].credit[k], 4);
+            fixed(r, C_SHARE, a->rows[i].share[k], 4);
+            count(r, C_COUNT, a->rows[i].converting);
+            emit(c);
+        }
+}
+
+static void paths(struct csv *c, const struct jm_map *m)
+{
+    struct jm_strbuf steps = JM_STRBUF_INIT;
+    for (size_t i = 0; m->paths && i < m->paths->n_paths; i++) {
+        const struct jm_map_path *x = &m->paths->paths[i];
+        jm_strbuf_reset(&steps);
+        for (size_t k = 0; k < x->n_steps; k++) {
+            if (k)
+                jm_strbuf_addstr(&steps, " \xe2\x86\x92 ");
+            jm_strbuf_addstr(&steps, x->steps[k]);
+        }
+        if (steps.failed && !c->rc)
+            c->rc = JM_ENOMEM;
+        struct row *r = start(c, "paths");
+        count(r, C_RANK, i + 1);
+        text(r, C_TEXT, steps.buf);
+        count(r, C_COUNT, x->units);
+        fixed(r, C_SHARE, x->share, 4);
+        fixed(r, C_MEDIAN_DAYS, x->median_days, 2);
+        emit(c);
+    }
+    jm_strbuf_release(&steps);
+}
+
+static void retention(struct csv *c, const struct jm_map *m)
+{
+    const struct jm_map_retention *rt = m->retention;
+    for (size_t i = 0; rt && i < rt->n_cohorts; i++)
+        for (size_t k = 0; k < rt->cohorts[i].n_months; k++) {
+            struct row *r = start(c, "cohorts");
+            text(r, C_NAME, rt->cohorts[i].label);
+            count(r, C_COUNT, rt->cohorts[i].accounts);
+            count(r, C_MONTH, k);
+            fixed(r, C_MEASURED, rt->cohorts[i].nrr[k], 4);
+            emit(c);
+        }
+    if (!rt)
+        return;
+    const char *keys[] = {"nrr", "grr", "ltv", "monthly_logo_churn"};
+    const double vals[] = {rt->nrr, rt->grr, rt->ltv, rt->monthly_logo_churn};
+    for (size_t k = 0; k < 4; k++) {
+        struct row *r = start(c, "retention");
+        r->v[C_METRIC] = keys[k];
+        fixed(r, C_MEASURED, vals[k], k == 2 ? 2 : 4);
+        if (k < 2)
+            count(r, C_MONTH, rt->months);
+        emit(c);
+    }
+}
+
+static void questions(struct csv *c, const struct jm_map *m)
+{
+    for (size_t i = 0; m->questions && i < JM_MAP_QUESTIONS; i++) {
+        const struct jm_map_answer *a = &m->questions->answers[i];
+        struct row *r = start(c, "questions");
+        r->v[C_KEY] = a->key;
+        text(r, C_HEADLINE, a->question);
+        text(r, C_NAME, a->answer);
+        text(r, C_TEXT, a->detail);
+        emit(c);
+    }
+}
+
 /* ---------------------------------------------------------------- entry */
 
 jm_status jm__csv_map(const struct jm_map *m, struct jm_strbuf *sb)
@@ -363,6 +501,11 @@ jm_status jm__csv_map(const struct jm_map *m, struct jm_strbuf *sb)
     touchpoints(&c, m);
     channels(&c, m);
     lanes(&c, m);
+    voice(&c, m);
+    attribution(&c, m);
+    paths(&c, m);
+    retention(&c, m);
+    questions(&c, m);
     jm_strbuf_release(&c.clean);
     return c.rc;
 }

@@ -9,6 +9,7 @@
  *       .jm-row    one CSS grid per row (170px + n x 240px), so print never cuts a row
  *         .jm-lane[data-lane]   .jm-cell[data-stage][data-lane] x n
  *     <section id="jm-funnel|jm-flows|jm-breaks|jm-idle|jm-personas">   when shown
+ *     <section id="jm-questions|jm-attribution|jm-paths|jm-retention|jm-voice">
  *     <footer>
  *
  * The hooks above (ids, data-* attributes, .jm-cell) are what the browser tests look for; keep
@@ -192,6 +193,19 @@ static const char *const css[] = {
     ".jm-persona h4{margin:12px 0 3px;padding-top:10px;border-top:1px solid #eceef2;",
     "font-size:11.5px;line-height:16px;color:#2f4f8f}\n",
     ".jm-persona .jm-items{gap:3px;font-size:12.5px;line-height:18px}\n",
+    /* insight panels */
+    ".jm-note-line{font-size:13px;color:var(--muted);margin-bottom:12px}\n",
+    ".jm-facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,220px),1fr));",
+    "gap:16px;max-width:var(--wide);margin-bottom:20px}\n",
+    ".jm-fact{border:1px solid #e1e4e9;border-radius:6px;padding:14px;break-inside:avoid;",
+    "page-break-inside:avoid;overflow-wrap:anywhere;min-width:0}\n",
+    ".jm-fact h3{font-size:12px;line-height:17px;color:var(--muted)}\n",
+    ".jm-fact b{display:block;font-size:24px;line-height:30px;color:var(--ink);margin:4px 0 2px}\n",
+    ".jm-fact p{font-size:12px;line-height:17px}\n",
+    ".jm-caption{font-size:11.5px;font-weight:700;color:var(--muted);margin-bottom:6px}\n",
+    ".jm-table td.jm-heat{text-align:center;font-size:12px;font-variant-numeric:tabular-nums}\n",
+    ".jm-table th.jm-heat{text-align:center}\n",
+    ".jm-voice p{font-size:12.5px;line-height:17.5px;font-weight:700;color:var(--ink)}\n",
     "footer{margin-top:40px;padding-top:12px;border-top:1px solid var(--rule);text-align:right;",
     "font-size:11.5px;color:var(--faint)}\n",
     "@media (max-width:800px){main{padding:20px 16px}.jm-head "

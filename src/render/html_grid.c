@@ -238,10 +238,13 @@ static void dmu_cell(struct jm__svg *s, const struct jm_map_stage *st)
     jm__out_raw(&s->o, "</ul>");
 }
 
-static void emotion_cell(struct jm__svg *s, const struct jm_map_stage *st, struct jm_strbuf *tmp)
+/* A note of lines ("\n"-separated) as paragraphs: the emotion and voice cells. */
+static void note_cell(struct jm__svg *s, const struct jm_map_stage *st, struct jm_strbuf *tmp,
+                      jm_status (*note)(const struct jm_map *, const struct jm_map_stage *,
+                                        struct jm_strbuf *))
 {
     jm_strbuf_reset(tmp);
-    jm_status rc = jm__emotion_note(s->m, st, tmp);
+    jm_status rc = note(s->m, st, tmp);
     if (rc && !s->o.rc)
         s->o.rc = rc;
     for (char *line = tmp->buf; *line;) {
@@ -279,13 +282,18 @@ static void cell(struct jm__svg *s, const struct jm_map_lane *lane, size_t i, st
         channels_cell(s, st);
         break;
     case JM_MAP_LANE_EMOTION:
-        emotion_cell(s, st, tmp);
+        note_cell(s, st, tmp, jm__emotion_note);
         break;
     case JM_MAP_LANE_KPIS:
         kpis_cell(s, st, tmp);
         break;
     case JM_MAP_LANE_DMU:
         dmu_cell(s, st);
+        break;
+    case JM_MAP_LANE_VOICE:
+        jm__out_raw(&s->o, "<div class=\"jm-voice\">");
+        note_cell(s, st, tmp, jm__voice_note);
+        jm__out_raw(&s->o, "</div>");
         break;
     }
     jm__out_raw(&s->o, "</div>\n");

@@ -1,8 +1,9 @@
 /*
  * The panels of the HTML page under the grid: the funnel and the Sankey (the SVG fragments of
- * svg_charts.c, inline), break-point cards, the stalled and silent table, persona cards. Each
- * panel is a <section> with a fixed id (jm-funnel, jm-flows, jm-breaks, jm-idle, jm-personas),
- * present only when the map shows it (jm__show_*), as in the SVG.
+ * svg_charts.c, inline), break-point cards, the stalled and silent table, persona cards, then
+ * the insight panels (html_insights.c). Each panel is a <section> with a fixed id (jm-funnel,
+ * jm-flows, jm-breaks, jm-idle, jm-personas, jm-questions, jm-attribution, jm-paths,
+ * jm-retention, jm-voice), present only when the map shows it, as in the SVG.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -213,4 +214,14 @@ void jm__html_panels(struct jm__svg *s)
         idle(s);
     if (jm__show_personas(m))
         personas(s);
+    enum jm_map_panel shown[JM_PANEL__COUNT];
+    size_t n = jm__ipanels_shown(m, shown);
+    for (size_t i = 0; i < n; i++) {
+        struct jm__ipanel p;
+        jm_status rc = jm__ipanel_make(m, shown[i], &p);
+        if (rc && !s->o.rc)
+            s->o.rc = rc;
+        jm__html_ipanel(s, &p);
+        jm__ipanel_release(&p);
+    }
 }

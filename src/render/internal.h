@@ -17,8 +17,8 @@
 
 /* Where the SVG's sections lie, so PDF pages can hold whole sections (A4) and PNG knows its
  * size. Sections in order: the map (stage columns and lanes), funnel and flows, break points and
- * stalled accounts, personas; absent sections are left out. */
-#define JM_SVG_MAX_SECTIONS 8
+ * stalled accounts, personas, then one per insight panel; absent sections are left out. */
+#define JM_SVG_MAX_SECTIONS 16
 #define JM_SVG_MAX_CUTS     64
 struct jm__svg_layout {
     double width, height; /* of the whole document, in SVG user units (CSS px) */
@@ -165,6 +165,11 @@ jm_status jm__touchpoint_meta(const struct jm_map *m, const struct jm_map_touchp
 jm_status jm__kpi_target(const struct jm_map *m, const struct jm_map_kpi *k, struct jm_strbuf *sb);
 jm_status jm__emotion_note(const struct jm_map *m, const struct jm_map_stage *st,
                            struct jm_strbuf *sb);
+/* The Voice lane's cell, into an empty `sb` like the emotion note: up to three lines joined by
+ * "\n", "NPS +20 · 5 answers", "CSAT 80% · 4 answers", "CES 5.2 · 3 answers" (the kinds
+ * answered in the stage; "" when none). */
+jm_status jm__voice_note(const struct jm_map *m, const struct jm_map_stage *st,
+                         struct jm_strbuf *sb);
 
 /* ---------------------------------------------------------------- svg kit (svg.c) */
 
@@ -254,6 +259,61 @@ void jm__html_items(struct jm__svg *s, const char **v, size_t n, const char *dot
 /* The stage grid (html_grid.c) and the panels under it (html_panels.c). */
 void jm__html_grid(struct jm__svg *s);
 void jm__html_panels(struct jm__svg *s);
+
+/* ---------------------------------------------------------------- insight panels (ipanel.c) */
+
+/*
+ * An insight panel (attribution, paths, retention, voice, questions) laid out once, for both the
+ * SVG and the HTML page: a title, a line saying what was counted, fact cards (a label, a big
+ * value, a line of detail) and tables whose cells are text, numbers, bars or heat. Every string
+ * is the model's or formatted from its numbers; the renderers only draw it.
+ */
+#define JM__IPANEL_FACTS 6
+#define JM__ITABLE_COLS  14
+enum jm__icol {
+    JM__ICOL_TEXT, /* text, left */
+    JM__ICOL_NUM,  /* text, right */
+    JM__ICOL_BAR,  /* text and a bar of v (0..1) */
+    JM__ICOL_HEAT  /* text on a cell tinted by v (jm__heat_color); NAN: no tint */
+};
+struct jm__icell {
+    const char *text; /* "" for an empty cell */
+    double v;
+};
+struct jm__itable {
+    const char *caption; /* a heading over the table, or NULL */
+    size_t n_cols, n_rows;
+    const char *head[JM__ITABLE_COLS];
+    enum jm__icol kind[JM__ITABLE_COLS];
+    double width[JM__ITABLE_COLS]; /* shares of the table's width, summing to 1 */
+    struct jm__icell *cells;       /* n_rows x n_cols, row-major */
+};
+struct jm__fact {
+    const char *label, *value, *detail; /* detail may be "" */
+};
+struct jm__ipanel {
+    enum jm_map_panel panel;
+    const char *id;    /* "jm-attribution"... the HTML section's id */
+    const char *title; /* the heading */
+    const char *note;  /* what was counted, or "" */
+    bool empty;        /* nothing to show: the note says "no data" */
+    size_t n_facts;
+    struct jm__fact facts[JM__IPANEL_FACTS];
+    size_t n_tables;
+    struct jm__itable tables[2];
+    struct jm_arena arena; /* the formatted strings and cells */
+};
+/* The insight panels `m` shows, in page order, into out[JM_PANEL__COUNT]; returns how many. */
+size_t jm__ipanels_shown(const struct jm_map *m, enum jm_map_panel *out);
+/* Lays out panel `p` of `m`. Release with jm__ipanel_release (also after a failure). */
+jm_status jm__ipanel_make(const struct jm_map *m, enum jm_map_panel p, struct jm__ipanel *out);
+void jm__ipanel_release(struct jm__ipanel *p);
+/* The tint of a retention cell: red below 100% NRR, green above. */
+const char *jm__heat_color(double nrr);
+/* Draws panel `p` (svg_insights.c) at (x, y), `w` wide, and returns its height. */
+double jm__svg_ipanel(struct jm__svg *s, const struct jm__ipanel *p, double x, double y, double w);
+/* Writes panel `p` as a <section> (html_insights.c). */
+void jm__html_ipanel(struct jm__svg *s, const struct jm__ipanel *p);
 
 /* Which optional sections a map shows (shared so SVG, HTML and raster agree). */
 bool jm__show_funnel(const struct jm_map *m);

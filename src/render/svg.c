@@ -12,7 +12,9 @@
  *   | Break points (cards) / Stalled and silent (table)            |  section 2 (optional)
  *   +--------------------------------------------------------------+
  *   | Personas (cards)                                             |  section 3 (optional)
- *   | footer                                                       |
+ *   +--------------------------------------------------------------+
+ *   | The four questions, attribution, paths, retention, voice     |  a section each
+ *   | footer                                                       |  (optional)
  *   +--------------------------------------------------------------+  y = height
  *
  * Nothing is measured by a browser: every box is sized here from text.c's width estimates, and
@@ -391,6 +393,25 @@ static double charts(struct doc *d, double y)
     return y;
 }
 
+/* The insight panels, one section each, so an A4 page break falls between them. */
+static double insights(struct doc *d, double y, double gap)
+{
+    enum jm_map_panel shown[JM_PANEL__COUNT];
+    size_t n = jm__ipanels_shown(d->s->m, shown);
+    for (size_t i = 0; i < n; i++) {
+        struct jm__ipanel p;
+        jm_status rc = jm__ipanel_make(d->s->m, shown[i], &p);
+        if (rc && !d->s->o.rc)
+            d->s->o.rc = rc;
+        double top = y;
+        y += jm__svg_ipanel(d->s, &p, d->x, y, d->w);
+        section(d, top - gap / 2, y + gap / 2);
+        y += gap;
+        jm__ipanel_release(&p);
+    }
+    return y;
+}
+
 static double body(struct doc *d)
 {
     struct jm__svg *s = d->s;
@@ -428,6 +449,7 @@ static double body(struct doc *d)
         section(d, top - gap / 2, y + gap / 2);
         y += gap;
     }
+    y = insights(d, y, gap);
     y += footer(s, d->x, y - gap / 2 + 8, d->w) - gap / 2 + 8;
     return y + JM__MARGIN;
 }

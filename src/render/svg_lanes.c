@@ -269,6 +269,15 @@ static double emotion_cell(struct grid *g, const struct jm_map_stage *st)
     return jm__svg_text(g->s, CW / 2, 0, CW, g->tmp.buf, &t, true);
 }
 
+static double voice_cell(struct grid *g, const struct jm_map_stage *st)
+{
+    jm_strbuf_reset(&g->tmp);
+    jm_status rc = jm__voice_note(g->m, st, &g->tmp);
+    if (rc && !g->s->o.rc)
+        g->s->o.rc = rc;
+    return jm__svg_text(g->s, 0, 0, CW, g->tmp.buf, &t_name, true);
+}
+
 static double cell(struct grid *g, const struct jm_map_lane *lane, const struct jm_map_stage *st)
 {
     switch (lane->kind) {
@@ -284,6 +293,8 @@ static double cell(struct grid *g, const struct jm_map_lane *lane, const struct 
         return kpis_cell(g, st);
     case JM_MAP_LANE_DMU:
         return dmu_cell(g, st);
+    case JM_MAP_LANE_VOICE:
+        return voice_cell(g, st);
     }
     return 0;
 }

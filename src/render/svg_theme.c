@@ -327,6 +327,39 @@ jm_status jm__emotion_note(const struct jm_map *m, const struct jm_map_stage *st
     return o.rc;
 }
 
+/* One line of the Voice cell: "NPS +20 · 5 answers". */
+static void voice_line(struct jm__out *o, const struct jm_map *m, const char *name,
+                       const char *value, uint64_t n)
+{
+    char c[48];
+    jm__fmt_count(n, c, sizeof(c));
+    if (o->sb->len)
+        jm__out_raw(o, "\n");
+    jm__out_f(o, "%s %s \xc2\xb7 %s ", name, value, c);
+    jm__out_raw(o, jm__ui(m, JM_UI_ANSWERS));
+}
+
+jm_status jm__voice_note(const struct jm_map *m, const struct jm_map_stage *st,
+                         struct jm_strbuf *sb)
+{
+    struct jm__out o = {sb, JM_OK};
+    const struct jm_score_summary *v = st->voice;
+    char a[48];
+    if (v[JM_SURVEY_NPS].n) {
+        jm__fmt_fixed(v[JM_SURVEY_NPS].nps, 0, true, a, sizeof(a));
+        voice_line(&o, m, "NPS", a, v[JM_SURVEY_NPS].n);
+    }
+    if (v[JM_SURVEY_CSAT].n) {
+        jm__fmt_pct(v[JM_SURVEY_CSAT].top, 0, a, sizeof(a));
+        voice_line(&o, m, "CSAT", a, v[JM_SURVEY_CSAT].n);
+    }
+    if (v[JM_SURVEY_CES].n) {
+        jm__fmt_fixed(v[JM_SURVEY_CES].mean, 1, false, a, sizeof(a));
+        voice_line(&o, m, "CES", a, v[JM_SURVEY_CES].n);
+    }
+    return o.rc;
+}
+
 /*
  * A language tag fit for xml:lang and lang: letters, digits and hyphens in BCP 47's shape
  * ("vi", "en-US"), else "und". Not cosmetic: librsvg draws nothing at all for an SVG whose

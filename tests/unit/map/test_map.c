@@ -13,10 +13,20 @@
  *   consider: events 3 (sentiment -0.5), NPS 10 and 0 -> +1, -1: mean 0, NPS 0; emotion -0.25
  *   customer: no data -> the authored 0.8
  *
+ * Insights (every event's channel is "web"; D1, won on day 10, is the only conversion):
+ *   Voice lane   aware: CSAT 5 -> n 1, 100% satisfied; consider: NPS 10 and 0 -> n 2, NPS 0
+ *   attribution  A's touches before day 10 are all "web": 1 deal, credit 1 in every model
+ *   paths        aware -> customer: only A, blog, pricing, pricing -> "Blog post", "Pricing
+ *                page" (collapsed), 10 days from day 0 to the won deal on day 10
+ *   questions    3 accounts met, all first on "web"; A bought after 10 days; no revenue, so
+ *                no customers and no retention panel
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../storage/storage_test.h"
 #include "journeymap/map.h"
@@ -150,8 +160,10 @@ static int setup(void **state)
     assert_int_equal(jm_journey_parse(JOURNEY, sizeof(JOURNEY) - 1, "tiny.yaml", &f->j, &err),
                      JM_OK);
     struct jm_map_options mo = {.from = INT64_MIN, .to = INT64_MAX};
-    struct jm_store_options so;
+    struct jm_store_options so, io = {0};
     jm_map_store_options(f->j, &mo, &so);
+    jm_insight_store_options(&io);
+    so.fields |= io.fields;
     assert_int_equal(jm_dataset_load(f->st, &so, &f->ds, &err), JM_OK);
     *state = f;
     return 0;
@@ -346,6 +358,145 @@ static void annotations_become_cell_notes(void **state)
                         "Ghi chú: Hỏi lại sau demo");
 }
 
+static void voice_lane_per_stage(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    const struct jm_score_summary *aware = m->stages[0].voice, *consider = m->stages[1].voice;
+    assert_int_equal(aware[JM_SURVEY_CSAT].n, 1);
+    assert_true(aware[JM_SURVEY_CSAT].top == 1.0);
+    assert_int_equal(aware[JM_SURVEY_NPS].n, 0);
+    assert_int_equal(consider[JM_SURVEY_NPS].n, 2);
+    assert_true(fabs(consider[JM_SURVEY_NPS].nps) < 1e-9);
+    for (size_t k = 0; k < JM_SURVEY__COUNT; k++)
+        assert_int_equal(m->stages[2].voice[k].n, 0);
+    bool lane = false;
+    for (size_t i = 0; i < m->n_lanes; i++)
+        lane |= m->lanes[i].kind == JM_MAP_LANE_VOICE && strcmp(m->lanes[i].key, "voice") == 0;
+    assert_true(lane);
+}
+
+static void insight_panels_by_hand(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    assert_true(m->panels.attribution && m->panels.paths && m->panels.voice);
+    assert_true(m->panels.questions);
+    assert_false(m->panels.retention); /* no revenue */
+    assert_null(m->retention);
+    const struct jm_map_attribution *a = m->attribution;
+    assert_int_equal(a->conversions, 1);
+    assert_int_equal(a->n_rows, 1);
+    assert_string_equal(a->rows[0].key, "web");
+    for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+        assert_true(fabs(a->rows[0].credit[k] - 1) < 1e-9);
+        assert_true(fabs(a->rows[0].share[k] - 1) < 1e-9);
+    }
+    assert_int_equal(a->models[3], JM_ATTR_MARKOV);
+    const struct jm_map_paths *p = m->paths;
+    assert_int_equal(p->units, 1);
+    assert_int_equal(p->n_paths, 1);
+    assert_int_equal(p->paths[0].n_steps, 2);
+    assert_string_equal(p->paths[0].steps[0], "Blog post");
+    assert_string_equal(p->paths[0].steps[1], "Pricing page");
+    assert_true(fabs(p->paths[0].median_days - 10) < 1e-9);
+    const struct jm_map_voice *v = m->voice;
+    assert_int_equal(v->all[JM_SURVEY_NPS].n, 2);
+    assert_int_equal(v->all[JM_SURVEY_CSAT].n, 1);
+    assert_int_equal(v->n_sla, 0);
+    const struct jm_map_questions *q = m->questions;
+    assert_int_equal(q->met, 3);
+    assert_string_equal(q->top_channel, "web");
+    assert_true(fabs(q->top_channel_share - 1) < 1e-9);
+    assert_int_equal(q->bought, 1);
+    assert_true(fabs(q->median_days_to_buy - 10) < 1e-9);
+    assert_int_equal(q->customers, 0);
+    assert_string_equal(q->answers[0].answer, "web");
+    assert_string_equal(q->answers[1].answer, "10.0 days");
+    assert_string_equal(q->answers[2].answer, "\xe2\x80\x94"); /* no customers */
+}
+
+static void insight_panels_in_vietnamese(void **state)
+{
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX, .lang = JM_LANG_VI};
+    const struct jm_map *m = build(*state, &o);
+    assert_string_equal(m->ui[JM_UI_ATTRIBUTION], "Điều gì mang lại hợp đồng");
+    assert_string_equal(m->ui[JM_UI_QUESTIONS], "Bốn câu hỏi");
+    assert_string_equal(m->questions->answers[1].answer, "10.0 ngày");
+    assert_string_equal(m->questions->answers[0].question,
+                        "Khách hàng gặp chúng ta lần đầu ở đâu?");
+    assert_string_equal(m->attribution->model_names[0],
+                        jm_attr_model_name(JM_ATTR_FIRST, JM_LANG_VI));
+    for (size_t i = 0; i < m->n_lanes; i++)
+        if (m->lanes[i].kind == JM_MAP_LANE_VOICE)
+            assert_string_equal(m->lanes[i].name, "Tiếng nói khách hàng");
+}
+
+static void panels_are_chosen(void **state)
+{
+    struct jm_error err;
+    uint32_t bits = 0;
+    assert_true(jm_map_panels_parse("all", &bits, &err));
+    assert_int_equal(bits, JM_PANELS_ALL);
+    assert_true(jm_map_panels_parse("none", &bits, &err));
+    assert_int_equal(bits, JM_PANELS_CHOSEN);
+    assert_true(jm_map_panels_parse("retention,Paths", &bits, &err));
+    assert_int_equal(bits, JM_PANELS_CHOSEN | JM_PANEL_BIT(JM_PANEL_RETENTION) |
+                               JM_PANEL_BIT(JM_PANEL_PATHS));
+    assert_false(jm_map_panels_parse("paths,,voice", &bits, &err));
+    assert_false(jm_map_panels_parse("sankey", &bits, &err));
+    assert_non_null(strstr(err.msg, "unknown panel 'sankey'"));
+
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX};
+    jm_map_panels_parse("retention,paths", &o.panels, &err);
+    const struct jm_map *m = build(*state, &o);
+    /* chosen: shown even without data (no revenue: an empty triangle), nothing else */
+    assert_true(m->panels.retention && m->panels.paths);
+    assert_non_null(m->retention);
+    assert_int_equal(m->retention->n_cohorts, 0);
+    assert_false(m->panels.funnel || m->panels.breaks || m->panels.attribution);
+    assert_null(m->attribution);
+    assert_null(m->questions);
+    assert_int_equal(m->stages[1].voice[JM_SURVEY_NPS].n, 2); /* the lane still has voice */
+
+    o.panels = JM_PANELS_CHOSEN;
+    m = build(*state, &o);
+    assert_false(m->panels.funnel || m->panels.flows || m->panels.breaks || m->panels.idle ||
+                 m->panels.personas || m->panels.voice || m->panels.paths);
+}
+
+static void contact_level_leaves_account_panels_out(void **state)
+{
+    struct fixture *f = *state;
+    static const char prefix[] = "settings: {level: contact}\n";
+    char yaml[sizeof(prefix) + sizeof(JOURNEY)];
+    snprintf(yaml, sizeof(yaml), "%s%s", prefix, JOURNEY);
+    struct jm_journey *j = NULL;
+    struct jm_error err;
+    assert_int_equal(jm_journey_parse(yaml, strlen(yaml), "c.yaml", &j, &err), JM_OK);
+    struct jm_map_options o = {.from = INT64_MIN, .to = INT64_MAX, .panels = JM_PANELS_ALL};
+    struct jm_map *m = NULL;
+    assert_int_equal(jm_map_build(f->ds, j, &o, &m, &err), JM_OK);
+    assert_string_equal(m->level, "contact");
+    assert_null(m->attribution);
+    assert_null(m->retention);
+    assert_null(m->questions);
+    assert_false(m->panels.attribution || m->panels.retention || m->panels.questions);
+    assert_non_null(m->voice);
+    assert_non_null(m->paths);
+    jm_map_free(m);
+    jm_journey_free(j);
+}
+
+static void json_has_the_insights(void **state)
+{
+    const struct jm_map *m = build(*state, NULL);
+    struct jm_strbuf sb = JM_STRBUF_INIT;
+    assert_int_equal(jm_map_json(m, &sb), JM_OK);
+    assert_non_null(strstr(sb.buf, "\"retention\":null,\"voice\":{\"all\":{\"nps\":{\"n\":2,"));
+    assert_non_null(strstr(sb.buf, "\"steps\":[\"Blog post\",\"Pricing page\"],\"units\":1,"));
+    assert_non_null(strstr(sb.buf, "\"voice\":{\"nps\":{\"n\":0,"));
+    jm_strbuf_release(&sb);
+}
+
 static void every_allocation_can_fail(void **state)
 {
     struct fixture *f = *state;
@@ -375,6 +526,12 @@ int main(void)
         cmocka_unit_test(persona_and_segment_filters),
         cmocka_unit_test(json_form),
         cmocka_unit_test(annotations_become_cell_notes),
+        cmocka_unit_test(voice_lane_per_stage),
+        cmocka_unit_test(insight_panels_by_hand),
+        cmocka_unit_test(insight_panels_in_vietnamese),
+        cmocka_unit_test(panels_are_chosen),
+        cmocka_unit_test(contact_level_leaves_account_panels_out),
+        cmocka_unit_test(json_has_the_insights),
         cmocka_unit_test(every_allocation_can_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

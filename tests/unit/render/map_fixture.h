@@ -13,7 +13,9 @@
  * peak, a valley, measured and authored points, a future curve and a stage without a value;
  * flows of every kind (entries into three stages, forward moves, two skips, two backward moves,
  * drop-offs); five break points (one without a stage); four stalled or silent units; two
- * personas (a company and a person, the latter matching the filter). All panels are on.
+ * personas (a company and a person, the latter matching the filter); a Voice lane and every
+ * insight panel (attribution, paths, a retention triangle, voice with SLA rows, the four
+ * questions). All panels are on.
  *
  * FIXTURE_HOSTILE has the same numbers, but EVERY string, keys and UI phrases included, is one
  * of fixture_hostile[] in turn: markup, attribute breakouts, "javascript:", "]]>", "&amp;",
@@ -103,6 +105,25 @@ static const char *const fixture_ui_vi[JM_UI__COUNT] = {
     "bàn giao",
     "vai trò chính",
     "Tạo bằng journeymap",
+    "Điều gì mang lại hợp đồng",
+    "Các hành trình phổ biến nhất đến mục tiêu",
+    "Giữ chân khách hàng và doanh thu",
+    "Tiếng nói khách hàng",
+    "Bốn câu hỏi",
+    "Kênh",
+    "Hành trình",
+    "tỷ lệ",
+    "Nhóm khách hàng",
+    "số tháng kể từ hóa đơn đầu tiên",
+    "tỷ lệ giữ chân doanh thu gộp",
+    "tỷ lệ giữ chân doanh thu ròng",
+    "giá trị vòng đời",
+    "câu trả lời",
+    "Mức ưu tiên",
+    "phiếu hỗ trợ",
+    "phản hồi đầu tiên trễ hạn",
+    "giải quyết trễ hạn",
+    "Vi phạm SLA theo mức ưu tiên",
 };
 
 static const char *const fixture_ui_en[JM_UI__COUNT] = {
@@ -156,6 +177,25 @@ static const char *const fixture_ui_en[JM_UI__COUNT] = {
     "handoff",
     "key role",
     "Made with journeymap",
+    "What wins deals",
+    "Most common paths to the goal",
+    "Retention and revenue",
+    "Voice of the customer",
+    "The four questions",
+    "Channel",
+    "Path",
+    "share",
+    "Cohort",
+    "months since the first invoice",
+    "gross revenue retention",
+    "net revenue retention",
+    "lifetime value",
+    "answers",
+    "Priority",
+    "tickets",
+    "first response late",
+    "resolution late",
+    "SLA breaches by priority",
 };
 
 struct fixture_ctx {
@@ -200,6 +240,8 @@ static inline void fixture_lanes(struct fixture_ctx *f, struct jm_map *m)
         {JM_MAP_LANE_TEXT, JM_LANE_PAIN_POINTS, "pain_points", "Điểm đau", "Pain points"},
         {JM_MAP_LANE_TEXT, JM_LANE_EMOTIONS, "emotions", "Cảm xúc", "Emotions"},
         {JM_MAP_LANE_EMOTION, JM_LANE_THINKING, "emotion", "Đường cảm xúc", "Emotion curve"},
+        {JM_MAP_LANE_VOICE, JM_LANE_THINKING, "voice", "Tiếng nói khách hàng",
+         "Voice of the customer"},
         {JM_MAP_LANE_TEXT, JM_LANE_INFORMATION, "information", "Thông tin cần", "Information"},
         {JM_MAP_LANE_TEXT, JM_LANE_MOMENTS_OF_TRUTH, "moments_of_truth", "Khoảnh khắc quyết định",
          "Moments of truth"},
@@ -663,6 +705,170 @@ static inline void fixture_personas(struct fixture_ctx *f, struct jm_map *m)
     }
 }
 
+/* The Voice lane's numbers: stages 0-2 have answers, the others none. */
+static inline void fixture_voice_lane(struct jm_map *m)
+{
+    static const struct jm_score_summary nps = {12, 7.9, 0.5, 0.25, 25.0};
+    static const struct jm_score_summary csat = {8, 4.1, 0.75, 0.125, NAN};
+    static const struct jm_score_summary ces = {5, 5.2, 0.6, 0.2, NAN};
+    for (size_t i = 0; i < m->n_stages && i < 3; i++) {
+        m->stages[i].voice[JM_SURVEY_NPS] = nps;
+        if (i > 0)
+            m->stages[i].voice[JM_SURVEY_CSAT] = csat;
+        if (i > 1)
+            m->stages[i].voice[JM_SURVEY_CES] = ces;
+    }
+}
+
+static inline void fixture_attribution(struct fixture_ctx *f, struct jm_map *m)
+{
+    static const char *const names[JM_MAP_ATTR_MODELS][2] = {{"Điểm chạm đầu tiên", "First touch"},
+                                                             {"Hình chữ W", "W-shaped"},
+                                                             {"Tuyến tính", "Linear"},
+                                                             {"Markov", "Markov"}};
+    static const char *const channels[] = {"Organic Search", "Paid Social", "Email"};
+    struct jm_map_attribution *a = jm_arena_alloc(f->a, sizeof(*a));
+    if (!a)
+        return;
+    a->conversions = 40;
+    a->with_touches = 38;
+    a->lookback_days = 365;
+    a->no_touch = 2;
+    a->note =
+        fixture_str(f, "40 hợp đồng thắng, nhìn lại 365 ngày", "40 won deals, 365-day lookback");
+    for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+        a->models[k] =
+            (enum jm_attr_model[]){JM_ATTR_FIRST, JM_ATTR_W, JM_ATTR_LINEAR, JM_ATTR_MARKOV}[k];
+        a->model_names[k] = fixture_str(f, names[k][0], names[k][1]);
+    }
+    a->n_rows = 3;
+    a->rows = jm_arena_alloc(f->a, 3 * sizeof(*a->rows));
+    for (size_t i = 0; a->rows && i < 3; i++) {
+        a->rows[i].key = fixture_str(f, channels[i], NULL);
+        a->rows[i].converting = 30 - 10 * i;
+        for (size_t k = 0; k < JM_MAP_ATTR_MODELS; k++) {
+            a->rows[i].credit[k] = 20.0 - 5.0 * (double)i - (double)k;
+            a->rows[i].share[k] = a->rows[i].credit[k] / 40;
+        }
+    }
+    m->attribution = a;
+}
+
+static inline void fixture_paths(struct fixture_ctx *f, struct jm_map *m)
+{
+    static const char *const steps_vi[] = {"Bài blog", "Trang giá", "Demo"};
+    static const char *const steps_en[] = {"Blog post", "Pricing page", "Demo"};
+    struct jm_map_paths *p = jm_arena_alloc(f->a, sizeof(*p));
+    if (!p)
+        return;
+    p->from = fixture_str(f, "awareness", NULL);
+    p->to = fixture_str(f, "customer", NULL);
+    p->units = 50;
+    p->distinct = 9;
+    p->note = fixture_str(f, "50 tài khoản đi từ Nhận biết đến Khách hàng",
+                          "50 accounts went from Awareness to Customer");
+    p->n_paths = 2;
+    p->paths = jm_arena_alloc(f->a, 2 * sizeof(*p->paths));
+    for (size_t i = 0; p->paths && i < 2; i++) {
+        p->paths[i].n_steps = 3 - i;
+        p->paths[i].steps = fixture_list(f, 3 - i, steps_vi, steps_en);
+        p->paths[i].units = 20 - 8 * i;
+        p->paths[i].share = (double)p->paths[i].units / 50;
+        p->paths[i].median_days = 30.5 + (double)i;
+    }
+    m->paths = p;
+}
+
+static inline void fixture_retention(struct fixture_ctx *f, struct jm_map *m)
+{
+    struct jm_map_retention *r = jm_arena_alloc(f->a, sizeof(*r));
+    if (!r)
+        return;
+    r->n_cohorts = 3;
+    r->cohorts = jm_arena_alloc(f->a, 3 * sizeof(*r->cohorts));
+    for (size_t i = 0; r->cohorts && i < 3; i++) {
+        struct jm_map_cohort *c = &r->cohorts[i];
+        c->label = fixture_str(f, (const char *[]){"2025-01", "2025-02", "2025-03"}[i], NULL);
+        c->accounts = 10 + i;
+        c->start_mrr = 1000;
+        c->n_months = 12 - i;
+        for (size_t k = 0; k < c->n_months; k++)
+            c->nrr[k] = 1.0 + 0.02 * (double)k - 0.05 * (double)i;
+    }
+    r->months = 11;
+    r->nrr = 1.12;
+    r->grr = 0.91;
+    r->ltv = 15400;
+    r->monthly_logo_churn = 0.02;
+    r->note = fixture_str(f, "NRR của mỗi nhóm theo tháng bắt đầu", "NRR of each cohort");
+    m->retention = r;
+}
+
+static inline void fixture_voice(struct fixture_ctx *f, struct jm_map *m)
+{
+    struct jm_map_voice *v = jm_arena_alloc(f->a, sizeof(*v));
+    if (!v)
+        return;
+    v->all[JM_SURVEY_NPS] = (struct jm_score_summary){40, 8.0, 0.5, 0.2, 30.0};
+    v->all[JM_SURVEY_CSAT] = (struct jm_score_summary){20, 4.2, 0.8, 0.1, NAN};
+    v->all[JM_SURVEY_CES] = (struct jm_score_summary){10, 5.5, 0.7, 0.1, NAN};
+    v->n_sla = 2;
+    v->sla = jm_arena_alloc(f->a, 2 * sizeof(*v->sla));
+    for (size_t i = 0; v->sla && i < 2; i++) {
+        v->sla[i].key = i ? "urgent" : "high";
+        v->sla[i].name = fixture_str(f, i ? "Khẩn cấp" : "Cao", i ? "Urgent" : "High");
+        v->sla[i].tickets = 10;
+        v->sla[i].response_breaches = 2 + i;
+        v->sla[i].resolution_breaches = 1;
+        v->sla[i].response_rate = (double)(2 + i) / 10;
+        v->sla[i].resolution_rate = 0.1;
+    }
+    m->voice = v;
+}
+
+static inline void fixture_questions(struct fixture_ctx *f, struct jm_map *m)
+{
+    static const char *const q[4][3] = {
+        {"Khách hàng gặp chúng ta lần đầu ở đâu?", "Organic Search", "42% trong 120 tài khoản"},
+        {"Bao lâu thì họ mua?", "34.0 ngày", "trung vị; 12 tài khoản đã mua"},
+        {"Khi nào và vì sao họ rời đi?", "8.3% rời bỏ", "3 trên 36 khách hàng; lý do: Giá"},
+        {"Họ xem đi xem lại gì trước khi mua?", "/pricing", "5 khách hàng đã mua"},
+    };
+    static const char *const q_en[4][3] = {
+        {"Where do accounts first meet us?", "Organic Search", "first touch of 42% of 120"},
+        {"How long until they buy?", "34.0 days", "median; 12 accounts bought"},
+        {"When and why do they leave?", "8.3% churned", "3 of 36 customers; top reason: Price"},
+        {"What do they look at again and again before buying?", "/pricing", "5 buyers"},
+    };
+    static const char *const keys[4] = {"first_touch", "time_to_buy", "churn", "before_buying"};
+    struct jm_map_questions *x = jm_arena_alloc(f->a, sizeof(*x));
+    if (!x)
+        return;
+    for (size_t i = 0; i < 4; i++) {
+        x->answers[i].key = keys[i];
+        x->answers[i].question = fixture_str(f, q[i][0], q_en[i][0]);
+        x->answers[i].answer = fixture_str(f, q[i][1], q_en[i][1]);
+        x->answers[i].detail = fixture_str(f, q[i][2], q_en[i][2]);
+    }
+    x->met = 120;
+    x->churn_rate = 3.0 / 36;
+    x->median_days_to_buy = 34;
+    m->questions = x;
+}
+
+/* Every insight panel, on. */
+static inline void fixture_insights(struct fixture_ctx *f, struct jm_map *m)
+{
+    fixture_voice_lane(m);
+    fixture_attribution(f, m);
+    fixture_paths(f, m);
+    fixture_retention(f, m);
+    fixture_voice(f, m);
+    fixture_questions(f, m);
+    m->panels.attribution = m->panels.paths = m->panels.retention = true;
+    m->panels.voice = m->panels.questions = true;
+}
+
 /* Returns the fixture map (NULL when out of memory); free it with fixture_free(). */
 static inline struct jm_map *fixture_map(enum fixture_kind kind)
 {
@@ -698,6 +904,7 @@ static inline struct jm_map *fixture_map(enum fixture_kind kind)
     fixture_breaks(&f, m);
     fixture_idle(&f, m);
     fixture_personas(&f, m);
+    fixture_insights(&f, m);
     if (m->arena.failed) {
         jm_arena_release(&m->arena);
         jm_free(m);

@@ -282,7 +282,7 @@ static void pdf_on_a4_needs_more_pages_of_a4_landscape(void **state)
     /* Without its panels the map is one section; too tall for one A4 page at the width-filling
      * scale, it is cut between lane rows and runs on over pages instead of shrinking onto one,
      * and A3 (wider and taller) needs no more pages than A4. */
-    m->panels = (struct jm_map_panels){false, false, false, false, false};
+    m->panels = (struct jm_map_panels){0};
     struct jm_strbuf one = render_ok(m, JM_FORMAT_PDF, &a4);
     struct jm_strbuf one3 = render_ok(m, JM_FORMAT_PDF, &a3);
     assert_true(pdf_pages(&one) > 1);

@@ -655,7 +655,7 @@ static void svg_layout_sections_are_ordered(void **state)
     struct jm_map *m = fixture_map(FIXTURE_VI);
     struct jm__svg_layout l;
     char *svg = render_svg(m, &l);
-    assert_int_equal(l.n_sections, 4);
+    assert_int_equal(l.n_sections, 4 + 5); /* the map, charts, breaks, personas; 5 insights */
     assert_true(l.top[0] == 0);
     for (size_t i = 0; i < l.n_sections; i++) {
         assert_true(l.top[i] < l.bottom[i]);
@@ -688,8 +688,11 @@ static void svg_layout_leaves_out_hidden_or_empty_sections(void **state)
     };
     size_t n_flows = m->n_flows;
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-        m->panels = (struct jm_map_panels){cases[i].funnel, cases[i].flows, cases[i].breaks,
-                                           cases[i].idle, cases[i].personas};
+        m->panels = (struct jm_map_panels){.funnel = cases[i].funnel,
+                                           .flows = cases[i].flows,
+                                           .breaks = cases[i].breaks,
+                                           .idle = cases[i].idle,
+                                           .personas = cases[i].personas};
         m->n_personas = cases[i].n_personas;
         m->n_flows = cases[i].n_flows ? n_flows : 0;
         char *svg = render_svg(m, &l);
@@ -938,7 +941,7 @@ static void empty_maps_render(void **state)
     assert_markup_ok(svg, false);
     assert_non_null(strstr(svg, m->ui[JM_UI_NO_BREAKS]));
     assert_non_null(strstr(svg, m->ui[JM_UI_NO_IDLE]));
-    assert_int_equal(l.n_sections, 3); /* map, breaks and idle, personas */
+    assert_int_equal(l.n_sections, 3 + 5); /* map, breaks and idle, personas; the insights */
     char *html = render_html(m);
     assert_markup_ok(html, true);
     assert_non_null(strstr(html, m->ui[JM_UI_NO_BREAKS]));
@@ -995,6 +998,112 @@ static void odd_values_still_render(void **state)
     }
     m->flows = NULL;
     m->n_flows = 0;
+    fixture_free(m);
+}
+
+/* ---------------------------------------------------------------- insight panels */
+
+/* The fixture's insight numbers, formatted by hand: first-touch credit 20 of 40 deals is
+ * "50.0%"; the 2025-01 cohort's NRR at month 11 is 1 + 0.02 x 11 = "122%"; the voice headline
+ * is NPS +30, CSAT 80% satisfied, CES 5.5; urgent tickets were late to respond 3 of 10 times. */
+static void insight_panels_show_their_numbers_in_vietnamese(void **state)
+{
+    (void)state;
+    struct jm_map *m = fixture_map(FIXTURE_VI);
+    char *svg = render_svg(m, NULL), *html = render_html(m);
+    const char *docs[2] = {svg, html};
+    for (int d = 0; d < 2; d++) {
+        assert_markup_ok(docs[d], d == 1);
+        const char *want[] = {"Điều gì mang lại hợp đồng",
+                              "Bốn câu hỏi",
+                              "Tiếng nói khách hàng",
+                              "Giữ chân khách hàng và doanh thu",
+                              "Các hành trình phổ biến nhất đến mục tiêu",
+                              "Điểm chạm đầu tiên",
+                              "50.0%",
+                              "122%",
+                              "+30",
+                              "80%",
+                              "5.5",
+                              "30.0%",
+                              "Bài blog \xe2\x86\x92 Trang giá \xe2\x86\x92 Demo",
+                              "Khách hàng gặp chúng ta lần đầu ở đâu?",
+                              "Vi phạm SLA theo mức ưu tiên",
+                              "NPS +25 \xc2\xb7 12 câu trả lời",
+                              "CES 5.2 \xc2\xb7 5 câu trả lời"};
+        for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+            if (!strstr(docs[d], want[i]))
+                fail_msg("%s lacks '%s'", d ? "html" : "svg", want[i]);
+    }
+    const char *ids[] = {"jm-questions", "jm-attribution", "jm-paths", "jm-retention", "jm-voice"};
+    const char *prev = html;
+    for (size_t i = 0; i < 5; i++) { /* in page order */
+        char tag[64];
+        snprintf(tag, sizeof(tag), "<section id=\"%s\" data-panel=", ids[i]);
+        const char *at = strstr(html, tag);
+        assert_non_null(at);
+        assert_true(at > prev);
+        prev = at;
+    }
+    assert_non_null(strstr(html, "<td class=\"jm-heat\" style=\"background:#c5e4cd\">122%</td>"));
+    free(svg);
+    free(html);
+    fixture_free(m);
+}
+
+static void insight_panels_follow_the_panel_choice(void **state)
+{
+    (void)state;
+    struct jm_map *m = fixture_map(FIXTURE_EN);
+    struct jm__svg_layout l;
+    m->panels.attribution = m->panels.voice = false;
+    m->paths = NULL;             /* shown but not computed: left out */
+    m->retention->n_cohorts = 0; /* computed, empty: says so */
+    char *svg = render_svg(m, &l), *html = render_html(m);
+    assert_int_equal(l.n_sections, 4 + 2);
+    assert_null(strstr(html, "id=\"jm-attribution\""));
+    assert_null(strstr(html, "id=\"jm-voice\""));
+    assert_null(strstr(html, "id=\"jm-paths\""));
+    const char *ret = strstr(html, "id=\"jm-retention\"");
+    assert_non_null(ret);
+    assert_non_null(strstr(ret, "<p class=\"jm-none\">no data</p>"));
+    assert_null(strstr(svg, "What wins deals"));
+    assert_non_null(strstr(svg, "The four questions"));
+    free(svg);
+    free(html);
+    fixture_free(m);
+}
+
+static char *render_fmt(const struct jm_map *m, enum jm_map_format f)
+{
+    struct jm_strbuf sb = JM_STRBUF_INIT;
+    assert_int_equal(jm_map_render(m, f, NULL, &sb, NULL), JM_OK);
+    return jm_strbuf_detach(&sb, NULL);
+}
+
+static void insight_panels_reach_csv_and_json(void **state)
+{
+    (void)state;
+    struct jm_map *m = fixture_map(FIXTURE_EN);
+    char *csv = render_fmt(m, JM_FORMAT_CSV), *json = render_fmt(m, JM_FORMAT_JSON);
+    /* 3 channels x 4 models; cohorts of 12, 11 and 10 months; 2 priorities x 2; 4 answers;
+     * voice: stage 0 NPS, stage 1 NPS+CSAT, stage 2 all three, then the 3 overall */
+    assert_int_equal(count(csv, "\nattribution,"), 12);
+    assert_int_equal(count(csv, "\ncohorts,"), 33);
+    assert_int_equal(count(csv, "\nsla,"), 4);
+    assert_int_equal(count(csv, "\nquestions,"), 4);
+    assert_int_equal(count(csv, "\nvoice,"), 1 + 2 + 3 + 3);
+    assert_int_equal(count(csv, "\nretention,"), 4);
+    assert_true(strncmp(csv + strcspn(csv, "\n") - 6, ",month", 6) == 0);
+    assert_non_null(strstr(csv, "Blog post \xe2\x86\x92 Pricing page \xe2\x86\x92 Demo"));
+    assert_non_null(strstr(json, "\"insights\":{\"attribution\":{\"conversions\":40,"));
+    assert_non_null(strstr(json, "\"first_touch\":{\"credit\":20.0000,\"share\":0.5000}"));
+    assert_non_null(strstr(json, "\"cohort\":\"2025-01\",\"accounts\":10"));
+    assert_non_null(strstr(json, "\"voice\":{\"nps\":{\"n\":12,"));
+    assert_non_null(strstr(json, "\"panels\":{\"funnel\":true,\"flows\":true,\"breaks\":true,"
+                                 "\"idle\":true,\"personas\":true,\"attribution\":true"));
+    free(csv);
+    free(json);
     fixture_free(m);
 }
 
@@ -1066,6 +1175,9 @@ int main(void)
         cmocka_unit_test(html_has_the_hooks_the_browser_tests_use),
         cmocka_unit_test(empty_maps_render),
         cmocka_unit_test(odd_values_still_render),
+        cmocka_unit_test(insight_panels_show_their_numbers_in_vietnamese),
+        cmocka_unit_test(insight_panels_follow_the_panel_choice),
+        cmocka_unit_test(insight_panels_reach_csv_and_json),
         cmocka_unit_test(every_allocation_can_fail),
         cmocka_unit_test(a_full_buffer_fails_cleanly),
     };
