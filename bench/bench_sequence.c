@@ -14,6 +14,12 @@
  *   transitions     next-event pairs per contact
  *   attribution     first-touch and linear credit by channel before each first contract_signed
  *
+ * With --journey examples/journeys/peers.yaml two insight workloads follow (bench_insights.c;
+ * their dataset, timelines and report are made once, timed apart like the store load):
+ *
+ *   attribution_models  the nine per-path attribution models by channel (insights.h)
+ *   paths               the 20 most common paths demo_request -> contract_signed
+ *
  * With --out it writes <prefix><workload>.tsv in the peers' formats (results/out/*.tsv), plus
  * <prefix>ttc_disc.tsv (quantile_disc, DuckDB's definition) and <prefix>ttc_linear.tsv (count,
  * mean, median, p75, p90 by DESIGN.md §4). ttc.tsv uses ClickHouse's quantileExact, the
@@ -30,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_insights.h"
 #include "journeymap/sequence.h"
 #include "journeymap/storage.h"
 #include "base/banned.h"
@@ -37,7 +44,7 @@
 #define MAX_REPS 1000
 
 struct config {
-    const char *db, *out, *prefix, *summary, *only;
+    const char *db, *out, *prefix, *summary, *only, *journey;
     const char *steps[JM_SEQUENCE_MAX_STEPS];
     size_t n_steps;
     const char *target;
@@ -49,8 +56,9 @@ struct config {
 struct bench {
     const struct config *cfg;
     const struct jm_store *s;
+    struct bench_insights *ins; /* NULL without --journey */
     FILE *summary;
-    double total;
+    double total; /* of the five sequence workloads */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -223,16 +231,43 @@ static jm_status run_attribution(struct bench *b, bool last, struct jm_error *er
     return rc;
 }
 
+/* An insight workload: one compute call on the report, the last run writing its result set. */
+static jm_status run_insight(struct bench *b, bool last, const char *name,
+                             jm_status (*fn)(const struct bench_insights *, FILE *,
+                                             struct jm_error *),
+                             struct jm_error *err)
+{
+    FILE *o = last ? open_out(b->cfg, name) : NULL;
+    jm_status rc = fn(b->ins, o, err);
+    if (o)
+        fclose(o);
+    return rc;
+}
+
+static jm_status run_attribution_models(struct bench *b, bool last, struct jm_error *err)
+{
+    return run_insight(b, last, "attribution_models", bench_insights_attribution, err);
+}
+
+static jm_status run_paths(struct bench *b, bool last, struct jm_error *err)
+{
+    return run_insight(b, last, "paths", bench_insights_paths, err);
+}
+
 static const struct {
     const char *name;
     run_fn fn;
+    bool insight; /* needs --journey; not in the total of the five */
 } WORKLOADS[] = {
-    {"funnel_contact", run_funnel_contact},
-    {"funnel_account", run_funnel_account},
-    {"ttc", run_ttc},
-    {"transitions", run_transitions},
-    {"attribution", run_attribution},
+    {"funnel_contact", run_funnel_contact, false},
+    {"funnel_account", run_funnel_account, false},
+    {"ttc", run_ttc, false},
+    {"transitions", run_transitions, false},
+    {"attribution", run_attribution, false},
+    {"attribution_models", run_attribution_models, true},
+    {"paths", run_paths, true},
 };
+#define N_WORKLOADS (sizeof(WORKLOADS) / sizeof(WORKLOADS[0]))
 
 static void print_rate(double events, double s)
 {
@@ -258,13 +293,14 @@ static jm_status bench_one(struct bench *b, size_t w, struct jm_error *err)
     }
     double med = median(secs, reps), med_cpu = median(cpu, reps);
     double events = (double)jm_store_events(b->s);
-    printf("  %-16s %10.5f %10.5f %10.5f ", WORKLOADS[w].name, med, secs[0], med_cpu);
+    printf("  %-18s %10.5f %10.5f %10.5f ", WORKLOADS[w].name, med, secs[0], med_cpu);
     print_rate(events, med);
     putchar('\n');
     if (b->summary)
         fprintf(b->summary, "%s\t%.6f\t%.6f\t%.0f\t%.6f\n", WORKLOADS[w].name, med, secs[0], events,
                 med_cpu);
-    b->total += med;
+    if (!WORKLOADS[w].insight)
+        b->total += med;
     return JM_OK;
 }
 
@@ -282,24 +318,56 @@ static bool selected(const struct config *cfg, const char *name)
     return false;
 }
 
+/* With --journey and an insight workload selected, makes their report (timed apart). */
+static jm_status open_insights(struct bench *b, struct jm_storage *st, struct jm_error *err)
+{
+    bool wanted = false;
+    for (size_t w = 0; w < N_WORKLOADS; w++)
+        wanted |= WORKLOADS[w].insight && selected(b->cfg, WORKLOADS[w].name);
+    /* Without --journey they are left out, unless --only asks for one by name. */
+    if (!b->cfg->journey && wanted && b->cfg->only)
+        return jm_error_set(err, JM_EINVAL, "attribution_models and paths need --journey FILE");
+    if (!b->cfg->journey || !wanted)
+        return JM_OK;
+    double t0 = now();
+    jm_status rc = bench_insights_open(st, b->cfg->journey, b->cfg->threads, &b->ins, err);
+    if (rc)
+        return rc;
+    double secs = now() - t0;
+    printf("insights: dataset, journey %s and report made in %.3f s (once, not timed below)\n",
+           b->cfg->journey, secs);
+    if (b->summary)
+        fprintf(b->summary, "insights_load\t%.6f\t%.6f\t%zu\t-\n", secs, secs,
+                jm_store_events(b->s));
+    return JM_OK;
+}
+
 static const char usage[] =
     "usage: jm_bench --db PATH [--reps N] [--threads N] [--out DIR] [--prefix P]\n"
     "                [--summary FILE] [--steps a,b,..] [--window-days D] [--target T]\n"
-    "                [--only workload,...]\n"
+    "                [--only workload,...] [--journey FILE]\n"
     "\n"
     "Loads the workspace's analytic store and times the peers' five journey workloads on it\n"
     "(median of N runs each, default 11). --out writes the result sets as TSV, named\n"
-    "<prefix><workload>.tsv. --threads 0 (default) uses every core.\n";
+    "<prefix><workload>.tsv. --threads 0 (default) uses every core. With --journey (the\n"
+    "peers' examples/journeys/peers.yaml) the insight workloads attribution_models and\n"
+    "paths run too.\n";
 
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},      {"reps", required_argument, NULL, 'r'},
-        {"threads", required_argument, NULL, 'j'}, {"out", required_argument, NULL, 'o'},
-        {"prefix", required_argument, NULL, 'p'},  {"summary", required_argument, NULL, 's'},
-        {"steps", required_argument, NULL, 'S'},   {"window-days", required_argument, NULL, 'w'},
-        {"target", required_argument, NULL, 't'},  {"only", required_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+                                         {"reps", required_argument, NULL, 'r'},
+                                         {"threads", required_argument, NULL, 'j'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"prefix", required_argument, NULL, 'p'},
+                                         {"summary", required_argument, NULL, 's'},
+                                         {"steps", required_argument, NULL, 'S'},
+                                         {"window-days", required_argument, NULL, 'w'},
+                                         {"target", required_argument, NULL, 't'},
+                                         {"only", required_argument, NULL, 'O'},
+                                         {"journey", required_argument, NULL, 'J'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -329,6 +397,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
             break;
         case 'O':
             cfg->only = optarg;
+            break;
+        case 'J':
+            cfg->journey = optarg;
             break;
         case 'S':
             free(cfg->steps_copy);
@@ -371,7 +442,7 @@ int main(int argc, char **argv)
     jm_error_clear(&err);
     struct jm_storage *st = NULL;
     struct jm_store *s = NULL;
-    struct bench b = {&cfg, NULL, NULL, 0};
+    struct bench b = {&cfg, NULL, NULL, NULL, 0};
     ec = 1;
     if (jm_storage_open(cfg.db, JM_STORAGE_READONLY, &st, &err))
         goto out;
@@ -384,26 +455,32 @@ int main(int argc, char **argv)
     printf("store: %zu events, %zu accounts, %zu contacts, %.2f bytes/event; loaded in %.3f s\n",
            jm_store_events(s), jm_store_accounts(s), jm_store_contacts(s),
            jm_store_bytes_per_event(s), load_s);
-    printf("median of %u runs each, engine seconds (store loaded)\n", cfg.reps);
-    printf("  %-16s %10s %10s %10s %10s\n", "workload", "median s", "min s", "cpu s", "events/s");
     if (cfg.summary && !(b.summary = fopen(cfg.summary, "w"))) {
         fprintf(stderr, "jm_bench: cannot write '%s': %s\n", cfg.summary, strerror(errno));
         goto out;
     }
     if (b.summary)
         fprintf(b.summary, "store_load\t%.6f\t%.6f\t%zu\t-\n", load_s, load_s, jm_store_events(s));
-    for (size_t w = 0; w < sizeof(WORKLOADS) / sizeof(WORKLOADS[0]); w++)
-        if (selected(&cfg, WORKLOADS[w].name) && bench_one(&b, w, &err))
+    if (open_insights(&b, st, &err))
+        goto out;
+    printf("median of %u runs each, engine seconds (store loaded)\n", cfg.reps);
+    printf("  %-18s %10s %10s %10s %10s\n", "workload", "median s", "min s", "cpu s", "events/s");
+    for (size_t w = 0; w < N_WORKLOADS; w++)
+        if (selected(&cfg, WORKLOADS[w].name) && (!WORKLOADS[w].insight || b.ins) &&
+            bench_one(&b, w, &err))
             goto out;
-    printf("  %-16s %10.5f %10s %10s ", "total", b.total, "", "");
-    print_rate((double)jm_store_events(s), b.total);
-    printf("   (goal: 0.1 s for the five at 10M events)\n");
+    if (b.total > 0) { /* some of the five ran */
+        printf("  %-18s %10.5f %10s %10s ", "total of the five", b.total, "", "");
+        print_rate((double)jm_store_events(s), b.total);
+        printf("   (goal: 0.1 s for the five at 10M events)\n");
+    }
     ec = 0;
 out:
     if (ec && err.code)
         fprintf(stderr, "jm_bench: %s\n", err.msg[0] ? err.msg : jm_strerror(err.code));
     if (b.summary)
         fclose(b.summary);
+    bench_insights_free(b.ins);
     jm_store_free(s);
     jm_storage_close(st);
     free(cfg.steps_copy);

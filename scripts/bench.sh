@@ -2,7 +2,9 @@
 # make bench: journeymap beside ClickHouse and DuckDB on the peers' journey benchmark, in one
 # run: the import of the generated CSV against the peers' load, then the five journey
 # workloads (funnel per contact and per account, time to convert, transitions, attribution)
-# on journeymap's store (bench/jm_bench) against the peers' SQL, with the result sets compared.
+# on journeymap's store (bench/jm_bench) against the peers' SQL, with the result sets compared;
+# then two insight workloads (attribution by nine models, the most common paths; journey
+# examples/journeys/peers.yaml) against our own SQL for the peers in bench/sql/<peer>/.
 #
 #   sh scripts/bench.sh                        (make bench builds build/release first)
 #   BENCH_SIZES=1m BENCH_PEERS= sh scripts/bench.sh    (quick: ours only, 1M events)
@@ -41,6 +43,10 @@ PEERS=${BENCH_PEERS-"clickhouse duckdb"}
 REPS=${BENCH_REPS:-3}
 JM_REPS=${BENCH_JM_REPS:-11}
 QUERIES="funnel_contact funnel_account ttc transitions attribution"
+# The insight workloads: bench/bench_insights.c against bench/sql/<peer>/<workload>.sql, which
+# copy_kit puts beside the kit's SQL so that bench.py runs them like its own.
+INSIGHTS="attribution_models paths"
+JOURNEY="$ROOT/examples/journeys/peers.yaml"
 
 # One line per measured cell (size, engine, status, medians, ...), read by report() at the end:
 # CELLS for the import/load, QCELLS for the five query workloads.
@@ -111,6 +117,7 @@ copy_kit() {
         --exclude=./node/node_modules -cf - . | tar -C "$WORK" -xf -
     # The shared files are read-only (r--r--r--); the copy is ours to overwrite next time.
     chmod -R u+w "$WORK"
+    tar -C "$ROOT/bench" -cf - sql | tar -C "$WORK" -xf -
     mkdir -p "$RESULTS/out"
     : >"$CELLS"
     : >"$QCELLS"
@@ -197,8 +204,9 @@ bench_ours() {
     cell "$size" journeymap ok "$(median $walls)" - "$peak" "$bytes" -
 }
 
-# The five workloads on the workspace the last import left, with jm_bench: the store is loaded
-# once (timed apart), each workload runs JM_REPS times, and the result sets are written as
+# The five workloads and the two insight ones on the workspace the last import left, with
+# jm_bench: the store (and for the insights the journey's report) is made once, timed apart,
+# each workload runs JM_REPS times, and the result sets are written as
 # build/peers/results/out/journeymap_<size>_<workload>.tsv beside the peers'.
 bench_ours_queries() {
     size=$1
@@ -206,26 +214,35 @@ bench_ours_queries() {
     summary="$RESULTS/journeymap_${size}_queries.tsv"
     log="$LOGS/jm_bench_$size.log"
     if ! [ -f "$db" ]; then
-        for w in $QUERIES; do qcell "$size" "$w" journeymap failed - - - "no workspace (import failed)"; done
+        for w in $QUERIES $INSIGHTS; do qcell "$size" "$w" journeymap failed - - - "no workspace (import failed)"; done
         return 0
     fi
     rm -f "$summary"
     if ! /usr/bin/time -v -o "$LOGS/jm_bench_$size.time" "$JM_BENCH" --db "$db" --reps "$JM_REPS" \
-        --out "$RESULTS/out" --prefix "journeymap_${size}_" --summary "$summary" >"$log" 2>&1; then
+        --journey "$JOURNEY" --out "$RESULTS/out" --prefix "journeymap_${size}_" \
+        --summary "$summary" >"$log" 2>&1; then
         say "jm_bench $size failed (tail of $log):"
         tail -5 "$log" >&2
-        for w in $QUERIES; do qcell "$size" "$w" journeymap failed - - - "jm_bench failed"; done
+        for w in $QUERIES $INSIGHTS; do qcell "$size" "$w" journeymap failed - - - "jm_bench failed"; done
         return 0
     fi
     sed 's/^/  /' "$log" >&2
     peak=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' \
         "$LOGS/jm_bench_$size.time")
     load_s=$(awk -F'\t' '$1 == "store_load" { printf "%.3f", $2 }' "$summary")
-    for w in $QUERIES; do
+    report_s=$(awk -F'\t' '$1 == "insights_load" { printf "%.3f", $2 }' "$summary")
+    for w in $QUERIES $INSIGHTS; do
+        note="store load ${load_s:--} s once per process, not included"
+        case " $INSIGHTS " in
+        *" $w "*) note="dataset + journey + report ${report_s:--} s once per process, not included" ;;
+        esac
         # shellcheck disable=SC2046 # split into fields on purpose (set -f: no globbing)
         set -- $(awk -F'\t' -v w="$w" '$1 == w { print $2, $5 }' "$summary")
-        qcell "$size" "$w" journeymap ok "${1:--}" - "${peak:--}" \
-            "cpu ${2:--} s; store load ${load_s:--} s once per process, not included"
+        if [ $# -eq 0 ]; then
+            qcell "$size" "$w" journeymap failed - - - "not in jm_bench's summary"
+            continue
+        fi
+        qcell "$size" "$w" journeymap ok "${1:--}" - "${peak:--}" "cpu ${2:--} s; $note"
     done
 }
 
@@ -251,7 +268,7 @@ prepare_duckdb() {
     fi
     node_dir="$WORK/node"
     if ! [ -d "$node_dir/node_modules/@duckdb/node-api" ]; then
-        say "npm ci in build/peers/node (@duckdb/node-api from package-lock.json)"
+        say "npm ci in $node_dir (@duckdb/node-api from package-lock.json)"
         if ! (cd "$node_dir" && npm ci --no-audit --no-fund >"$LOGS/npm.log" 2>&1); then
             # npm >= 10 refuses the kit's lock file: it lists only the linux-x64 bindings of
             # @duckdb/node-bindings' optional per-platform packages ("Missing: ... from lock
@@ -318,7 +335,7 @@ bench_peer() {
     raw="$RESULTS/raw.jsonl"
     skip=$( [ -f "$raw" ] && wc -l <"$raw" || echo 0)
     # shellcheck disable=SC2086 # one argument per workload
-    workloads="load$(printf ',%s' $QUERIES)"
+    workloads="load$(printf ',%s' $QUERIES $INSIGHTS)"
     say "$peer $size: bench.py --workloads $workloads --reps $REPS"
     # bench.py writes each workload's last result set to results/out/<peer>_<size>_<w>.tsv.
     (cd "$WORK" && python3 bench.py --engine "$peer" --size "$size" --workloads "$workloads" \
@@ -334,7 +351,7 @@ bench_peer() {
         say "$peer $size failed: $note (log: $LOGS/bench_${peer}_$size.log)"
     fi
     cell "$size" "$peer" "$status" "$wall" "$eng" "$peak" "$bytes" "${note:--}"
-    for w in $QUERIES; do
+    for w in $QUERIES $INSIGHTS; do
         # shellcheck disable=SC2046
         set -- $(peer_medians "$skip" "$peer" "$size" "$w")
         status=$1 wall=$2 eng=$3 peak=$4
@@ -427,7 +444,7 @@ report_queries() {
     # shellcheck disable=SC2086 # one argument per size
     python3 - "$QCELLS" "$RESULTS/out" "$SHARED/results/out" "$DATA" "$JM_REPS" "$REPS" \
         $SIZES <<'PY'
-import os, sys
+import os, re, sys
 qcells, out, recorded, data, jm_reps, reps = sys.argv[1:7]
 sizes = sys.argv[7:]
 WORKLOADS = ["funnel_contact", "funnel_account", "ttc", "transitions", "attribution"]
@@ -540,6 +557,48 @@ for size in sizes:
     verdict = "match" if all("differ" not in p for p in parts) else "DO NOT all match"
     print("Result sets %s: %s. journeymap = %s. (ttc is compared at ClickHouse's quantileExact "
           "and at DuckDB's quantile_disc; decimals to the last printed digit.)" % (size, verdict, "; = ".join(parts)))
+
+# The insight workloads: our SQL for each peer (bench/sql/), compared with this run's result
+# sets only (the kit recorded none). Events/s = events in the file / median engine seconds.
+INSIGHTS = ["attribution_models", "paths"]
+
+def rate(size, s):
+    if s is None or s <= 0:
+        return "-"
+    r = EVENTS[size] / s
+    return "%.1fM" % (r / 1e6) if r >= 1e6 else "%.0fk" % (r / 1e3)
+
+def verdict(size, w, peer):
+    mine = os.path.join(out, "journeymap_%s_%s.tsv" % (size, w))
+    theirs = os.path.join(out, "%s_%s_%s.tsv" % (peer, size, w))
+    if secs(size, w, peer) is None or secs(size, w, "journeymap") is None:
+        return "not run"
+    if not os.path.exists(mine) or not os.path.exists(theirs):
+        return "nothing to compare"
+    why = same(mine, theirs)
+    return "differ: " + why if why else "match"
+
+print()
+print("Insight workloads (bench/bench_insights.c against bench/sql/<peer>/; journey "
+      "examples/journeys/peers.yaml), engine seconds (median) and events/s")
+print()
+print("| size | workload | journeymap s | events/s | ClickHouse s | DuckDB s | journeymap vs ClickHouse "
+      "| journeymap vs DuckDB | result sets |")
+print("|---|---|---:|---:|---:|---:|---|---|---|")
+for size in sizes:
+    for w in INSIGHTS:
+        o = secs(size, w, "journeymap")
+        ch, dk = secs(size, w, "clickhouse"), secs(size, w, "duckdb")
+        checks = "; ".join("%s %s" % (name, verdict(size, w, peer)) for peer, name in PEERS)
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            size, w, fmt(o), rate(size, o), fmt(ch), fmt(dk), vs(o, ch), vs(o, dk), checks))
+print()
+print("attribution_models: first_touch, lead_creation, opportunity_creation, last_touch, linear, "
+      "u_shaped, w_shaped, full_path and time_decay credits per channel (Markov has no SQL form); "
+      "paths: the 20 most common demo_request -> contract_signed paths. Our seconds leave out the "
+      "dataset, journey and report made once per process, as the store load above (%s)." % "; ".join(
+          "%s: %s" % (size, " ".join(re.findall(r"report ([\d.]+ s)", cells.get(
+              (size, INSIGHTS[0], "journeymap"), ("", "", "?"))[2])) or "?") for size in sizes))
 PY
 }
 
@@ -586,7 +645,7 @@ for peer in $PEERS; do
         say "$peer: skipped (see above)"
         for size in $SIZES; do
             cell "$size" "$peer" failed - - - - "could not install or start"
-            for w in $QUERIES; do qcell "$size" "$w" "$peer" failed - - - "could not install or start"; done
+            for w in $QUERIES $INSIGHTS; do qcell "$size" "$w" "$peer" failed - - - "could not install or start"; done
         done
         continue
     fi
