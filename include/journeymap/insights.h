@@ -115,11 +115,11 @@ JM_API const char *jm_attr_model_name(enum jm_attr_model m, enum jm_lang lang);
  *
  * Positional models (U, W, FULL) give each position's weight to its touch (a touch holding two
  * positions gets both weights) and spread the rest evenly over the touches holding none. A
- * position without a touch is left out, and when no touch is left for the rest, the weights
- * present are scaled to sum to 1: two distinct touches in U-shaped get 50 % each, one touch
- * gets everything. (The weights present, the rest's included when some touch holds no
- * position, are always scaled to sum to 1: U-shaped without a lead touch over three touches
- * gives the first 0.4 / 0.6 and the other two 0.1 / 0.6 each.) Single-position models: LEAD without a lead touch credits the first touch;
+ * position without a touch is left out, and so is the rest when every touch holds a position;
+ * the weights present are then scaled to sum to 1: two distinct touches in U-shaped get 50 %
+ * each, one touch gets everything, U-shaped without a lead touch over three touches gives the
+ * first 0.4 / 0.6 and the other two 0.1 / 0.6 each. Single-position models: LEAD without a lead
+ * touch credits the first touch;
  * OPPORTUNITY without an opportunity touch credits the lead touch, else the first touch.
  *
  * Markov: every account in the population gives paths: one per conversion (its touches, then
