@@ -21,12 +21,51 @@
 struct jm__touches {
     uint32_t *ev;
     size_t n, cap;
-    uint32_t *tmp; /* merge scratch, cap entries */
+    uint32_t *tmp; /* merge scratch (common.c sizes it) */
 };
 jm_status jm__touches_of(const struct jm_store *s, size_t a, struct jm__touches *buf);
 void jm__touches_release(struct jm__touches *buf);
 /* First index in buf->ev[0..n) whose time is >= t (times ascend). */
 size_t jm__touches_lower(const struct jm_store *s, const struct jm__touches *buf, int64_t t);
+
+/* ---------------------------------------------------------------- markov counts */
+
+/*
+ * The Markov chain's transitions counted while the paths are read (markov.c), so that no path
+ * is stored: per thread, a path is jm__mcount_key() for each of its keys (consecutive repeats
+ * count once), then jm__mcount_end(). Counted states: 0 start, 1 + key, n_keys + 1 conversion,
+ * n_keys + 2 null; a matrix of them when small (dense), else a hash of (from, to) pairs.
+ * jm__mcount_merge() adds one thread's counts to another's; jm__markov_solve_counts() solves.
+ */
+struct jm__mcount {
+    size_t n_keys, dim; /* dim = n_keys + 3 */
+    uint32_t prev;      /* state of the path being read */
+    uint64_t paths, converting;
+    uint64_t *dense;    /* dim * dim counts [from * dim + to], or NULL: the hash below */
+    uint64_t *code, *n; /* open addressing on from << 32 | to; cap a power of two */
+    size_t used, cap;
+};
+jm_status jm__mcount_init(struct jm__mcount *c, size_t n_keys);
+jm_status jm__mcount_add(struct jm__mcount *c, uint32_t from, uint32_t to); /* the hash */
+static inline jm_status jm__mcount_key(struct jm__mcount *c, uint32_t key)
+{
+    uint32_t to = key + 1, from = c->prev;
+    if (to == from)
+        return JM_OK;
+    c->prev = to;
+    if (c->dense) {
+        c->dense[from * c->dim + to]++;
+        return JM_OK;
+    }
+    return jm__mcount_add(c, from, to);
+}
+jm_status jm__mcount_end(struct jm__mcount *c, bool converted);
+jm_status jm__mcount_merge(struct jm__mcount *into, const struct jm__mcount *from);
+void jm__mcount_release(struct jm__mcount *c);
+struct jm__markov;
+/* jm__markov_solve() on counts: the same paths give the same result, bit for bit. */
+jm_status jm__markov_solve_counts(const struct jm__mcount *c, size_t dense_max,
+                                  struct jm__markov *out);
 
 /* The touchpoint ids to leave out (keys the store does not know are ignored): a per-touchpoint
  * byte map of jm_store_dict_size(TOUCHPOINT) entries, or NULL when `n` is 0. Caller frees. */
@@ -171,5 +210,46 @@ struct jm__markov {
 jm_status jm__markov_solve(const struct jm__paths *lists, size_t n_lists, size_t n_keys,
                            size_t dense_max, struct jm__markov *out);
 void jm__markov_release(struct jm__markov *m);
+
+/* ---------------------------------------------------------------- JSON */
+
+/*
+ * The writer behind every insight's JSON (json_out.c), so that the documents agree on how they
+ * print: strings escaped (NULL as null); unsigned integers; other numbers rounded half up to 2
+ * or 4 decimals the way jm_round4 does and printed with exactly that many ("%.2f", "%.4f"),
+ * NAN and infinities as null, never "-0.00"; times as ISO 8601 UTC, INT64_MIN and INT64_MAX as
+ * null.
+ *
+ * Commas are automatic: a key or a value gets one unless it opens the document or follows '{',
+ * '[', ':' or ','. So `k` names the member to write in an object and is NULL for an array's
+ * element or after jm__jout_key(); raw text (brackets closing, literals) never gets one.
+ *
+ * The first failed append is sticky in `rc` and everything after it does nothing, so a writer
+ * checks once, at the end, with jm__jout_done(). `sb` is borrowed; documents are appended to it.
+ */
+struct jm__jout {
+    struct jm_strbuf *sb;
+    jm_status rc;
+    enum jm_lang lang; /* of names (the journey's, stages') */
+};
+void jm__jout_raw(struct jm__jout *o, const char *s);
+void jm__jout_key(struct jm__jout *o, const char *k);
+/* `c` ('{' or '[') after the key `k` (NULL: none). */
+void jm__jout_open(struct jm__jout *o, const char *k, char c);
+void jm__jout_str(struct jm__jout *o, const char *k, const char *s);
+void jm__jout_bool(struct jm__jout *o, const char *k, bool b);
+void jm__jout_u64(struct jm__jout *o, const char *k, uint64_t x);
+/* `x` rounded half up to `decimals` (2 or 4) places. */
+void jm__jout_num(struct jm__jout *o, const char *k, double x, int decimals);
+void jm__jout_time(struct jm__jout *o, const char *k, int64_t t);
+/* {"count","mean","median","p75","p90"}, the figures to 2 decimals (days, hours, steps). */
+void jm__jout_dist(struct jm__jout *o, const char *k, const struct jm_dist *d);
+/*
+ * Opens the document with the journey head every insight starts with, and leaves it open:
+ * {"journey","name","level","period":{"from","to"},"as_of"
+ */
+void jm__jout_head(struct jm__jout *o, const struct jm_report *r);
+/* JM_OK, the first failure, or JM_ENOMEM when `sb` failed before the writer began. */
+jm_status jm__jout_done(const struct jm__jout *o);
 
 #endif /* JM_INSIGHTS_INTERNAL_H */

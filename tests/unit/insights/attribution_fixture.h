@@ -20,11 +20,7 @@
 #ifndef JM_TEST_ATTRIBUTION_FIXTURE_H
 #define JM_TEST_ATTRIBUTION_FIXTURE_H
 
-#include <math.h>
-#include <stdlib.h>
-
-#include "../storage/storage_test.h"
-#include "insights/internal.h"
+#include "insights_fixture.h"
 
 static const char ATTR_JOURNEY[] = "journey: attr\n"
                                    "name: Attribution\n"
@@ -43,80 +39,37 @@ static const char ATTR_JOURNEY[] = "journey: attr\n"
 
 static inline int64_t attr_day(int d)
 {
-    return day_us(2025, 1, 1) + (int64_t)d * JM_US_PER_DAY;
-}
-
-static inline void attr_account(struct jm_storage *st, const char *id)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_ACCOUNT);
-    set_text(&r, "id", id);
-    set_text(&r, "name", id);
-    ws_put(st, &r);
-}
-
-static inline void attr_contact(struct jm_storage *st, const char *id, const char *acc, int created)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_CONTACT);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    if (created >= 0)
-        set_time(&r, "created", attr_day(created));
-    ws_put(st, &r);
+    return fx_day(d);
 }
 
 static inline void attr_event(struct jm_storage *st, const char *acc, const char *con, int d,
                               const char *tp, const char *ch)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_EVENT);
-    set_time(&r, "time", attr_day(d));
-    set_text(&r, "account", acc);
-    if (con)
-        set_text(&r, "contact", con);
-    set_text(&r, "touchpoint", tp);
-    set_text(&r, "channel", ch);
-    ws_put(st, &r);
+    fx_event(st, acc, con, attr_day(d), tp, ch);
 }
 
 static inline void attr_deal(struct jm_storage *st, const char *id, const char *acc, int created,
                              int closed, double amount)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_DEAL);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    set_text(&r, "name", id);
-    set_time(&r, "created", attr_day(created));
-    set_time(&r, "closed", attr_day(closed));
-    set_text(&r, "status", "won");
-    set_real(&r, "amount", amount);
-    ws_put(st, &r);
-}
-
-static inline void attr_mrr(struct jm_storage *st, const char *acc, int year, unsigned month,
-                            double mrr)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_REVENUE);
-    set_text(&r, "account", acc);
-    set_time(&r, "period_start", day_us(year, month, 1));
-    set_real(&r, "mrr", mrr);
-    ws_put(st, &r);
+    fx_deal(st, &(struct fx_deal){.id = id,
+                                  .account = acc,
+                                  .name = id,
+                                  .status = "won",
+                                  .created = attr_day(created),
+                                  .closed = attr_day(closed),
+                                  .amount = amount});
 }
 
 static inline void attr_fill(struct jm_storage *st)
 {
-    attr_account(st, "A");
-    attr_account(st, "B");
-    attr_account(st, "C");
-    attr_account(st, "D");
-    attr_contact(st, "a1", "A", 3);
-    attr_contact(st, "a2", "A", 6);
-    attr_contact(st, "b1", "B", -1);
-    attr_contact(st, "c1", "C", 1);
-    attr_contact(st, "d1", "D", -1);
+    static const char *const ACC[] = {"A", "B", "C", "D"};
+    for (size_t i = 0; i < 4; i++)
+        fx_account(st, ACC[i], NULL, NULL);
+    fx_contact(st, "a1", "A", attr_day(3));
+    fx_contact(st, "a2", "A", attr_day(6));
+    fx_contact(st, "b1", "B", FX_NO_TIME);
+    fx_contact(st, "c1", "C", attr_day(1));
+    fx_contact(st, "d1", "D", FX_NO_TIME);
     attr_event(st, "A", NULL, 0, "ad", "paid");
     attr_event(st, "A", "a1", 1, "blog", "organic");
     attr_event(st, "A", "a1", 4, "form", "organic");
@@ -133,51 +86,14 @@ static inline void attr_fill(struct jm_storage *st)
     attr_deal(st, "DA", "A", 8, 12, 1000);
     attr_deal(st, "DB", "B", 15, 20, 500);
     attr_deal(st, "DC", "C", 3, 5, 200);
-    attr_mrr(st, "A", 2025, 2, 100);
-    attr_mrr(st, "A", 2025, 3, 150);
-    attr_mrr(st, "A", 2026, 2, 999);
+    fx_revenue(st, "A", day_us(2025, 2, 1), 100);
+    fx_revenue(st, "A", day_us(2025, 3, 1), 150);
+    fx_revenue(st, "A", day_us(2026, 2, 1), 999);
 }
-
-struct attr_fixture {
-    char *dir;
-    struct jm_storage *st;
-    struct jm_dataset *ds;
-    struct jm_journey *j;
-    struct jm_timelines *tl;
-    struct jm_report *r;
-};
 
 static inline int attr_setup(void **state)
 {
-    struct attr_fixture *f = calloc(1, sizeof(*f));
-    struct jm_error err;
-    jm_error_clear(&err);
-    f->dir = strdup(jm_test_tmpdir());
-    f->st = ws_create(f->dir);
-    ws_begin(f->st);
-    attr_fill(f->st);
-    ws_commit(f->st);
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    if (jm_dataset_load(f->st, NULL, &f->ds, &err) ||
-        jm_journey_parse(ATTR_JOURNEY, sizeof(ATTR_JOURNEY) - 1, "attr.yaml", &f->j, &err) ||
-        jm_journey_run(f->ds, f->j, &f->tl, &err) || jm_analyze(f->tl, &all, &f->r, &err))
-        fail_msg("%s", err.msg);
-    *state = f;
-    return 0;
-}
-
-static inline int attr_teardown(void **state)
-{
-    struct attr_fixture *f = *state;
-    jm_report_free(f->r);
-    jm_timelines_free(f->tl);
-    jm_journey_free(f->j);
-    jm_dataset_free(f->ds);
-    jm_storage_close(f->st);
-    jm_test_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
+    return fx_setup(state, attr_fill, NULL, ATTR_JOURNEY);
 }
 
 #endif

@@ -15,8 +15,6 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <jansson.h>
-
 #include "attribution_fixture.h"
 
 static void near(double got, double want, const char *what)
@@ -77,7 +75,7 @@ static void assert_credits(const struct jm_attribution *a, const char *key, cons
 
 static void models_credit_by_hand(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     struct jm_attribution *a = run(f->r, &o);
     assert_int_equal(a->conversions, 3);
@@ -145,7 +143,7 @@ static void models_credit_by_hand(void **state)
  */
 static void markov_credits_removal_effects(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     struct jm_attribution *a = run(f->r, &o);
     assert_int_equal(a->paths, 4);
@@ -178,7 +176,7 @@ static void markov_credits_removal_effects(void **state)
  */
 static void lookback_cuts_window_and_renormalises(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.lookback_days = 5;
     struct jm_attribution *a = run(f->r, &o);
@@ -199,7 +197,7 @@ static void lookback_cuts_window_and_renormalises(void **state)
  * (D's path is blog -> null). FIRST blog 2; LINEAR blog 1/4 + 2/3, form 1/4 + 1/3. */
 static void excluded_touchpoints_are_no_touches(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     static const char *const excl[] = {"ad", "no_such_touchpoint"};
     struct jm_attribution_opts o = defaults();
     o.exclude = excl;
@@ -224,7 +222,7 @@ static void excluded_touchpoints_are_no_touches(void **state)
  */
 static void stage_milestones_and_shared_positions(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.lead_stage = "lead";
     o.opportunity_stage = "opp";
@@ -255,7 +253,7 @@ static void stage_milestones_and_shared_positions(void **state)
  */
 static void touchpoint_conversion(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.conversion = JM_CONVERT_TOUCHPOINT;
     o.target = "form";
@@ -285,7 +283,7 @@ static void touchpoint_conversion(void **state)
  * after d3): 200. A's touches before d8: ad, blog, form, webinar; B's: ad, blog, blog, form. */
 static void stage_conversion(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.conversion = JM_CONVERT_STAGE;
     o.target = "opp";
@@ -304,7 +302,7 @@ static void stage_conversion(void **state)
  * 100 + 150 (2026-02 is month 13). Touches: all six events, contract_signed last. */
 static void revenue_conversion(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.conversion = JM_CONVERT_REVENUE;
     struct jm_attribution *a = run(f->r, &o);
@@ -322,7 +320,7 @@ static void revenue_conversion(void **state)
  * path; both paths convert. */
 static void period_selects_conversions(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_analysis_options p = {.from = attr_day(10), .to = attr_day(30)};
     struct jm_report *r = NULL;
     struct jm_error err;
@@ -341,7 +339,7 @@ static void period_selects_conversions(void **state)
 /* The population: only B and D. B converts; D's path ends in null. */
 static void filter_selects_accounts(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     uint8_t in[4] = {0};
     for (size_t u = 0; u < f->tl->n_units; u++) {
         const char *id = jm_timelines_unit_id(f->tl, u);
@@ -370,7 +368,7 @@ static void filter_selects_accounts(void **state)
  */
 static void peers_first_touch_and_linear(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.conversion = JM_CONVERT_TOUCHPOINT;
     o.target = "contract_signed";
@@ -390,7 +388,7 @@ static void peers_first_touch_and_linear(void **state)
 /* Three threads give exactly the one-thread numbers (sums run in conversion order). */
 static void threads_change_nothing(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     struct jm_attribution *one = run(f->r, &o);
     o.threads = 3;
@@ -410,7 +408,7 @@ static void threads_change_nothing(void **state)
 /* Without utm_source loaded every touch is "(missing)". */
 static void unloaded_source_is_missing(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     o.by = JM_DIM_SOURCE;
     struct jm_attribution *a = run(f->r, &o);
@@ -421,7 +419,7 @@ static void unloaded_source_is_missing(void **state)
 
 static void bad_options_are_einval(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution *a = NULL;
     struct jm_error err;
     struct jm_attribution_opts o = defaults();
@@ -472,15 +470,12 @@ static double jnum(json_t *o, const char *path0, const char *path1)
 
 static void json_document(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     struct jm_attribution *a = run(f->r, &o);
     struct jm_strbuf sb = JM_STRBUF_INIT;
     assert_int_equal(jm_attribution_json(f->r, a, JM_LANG_EN, &sb), JM_OK);
-    json_error_t je;
-    json_t *doc = json_loads(sb.buf, 0, &je);
-    if (!doc)
-        fail_msg("bad json: %s in %s", je.text, sb.buf);
+    json_t *doc = fx_json_parse(sb.buf);
     assert_string_equal(json_string_value(json_object_get(doc, "journey")), "attr");
     json_t *conv = json_object_get(doc, "conversion");
     assert_string_equal(json_string_value(json_object_get(conv, "kind")), "won");
@@ -495,24 +490,22 @@ static void json_document(void **state)
     near(jnum(r0, "revenue", "w_shaped"), 450, "w revenue");                    /* 300 + 150 */
     assert_non_null(strstr(sb.buf, "\"first_touch\":2.0000"));
     json_decref(doc);
-    jm_attribution_free(a);
     jm_strbuf_release(&sb);
+    f->a = a; /* fx_teardown frees it */
+    fx_json_fails_when_cut(f, FX_ATTRIBUTION);
 }
 
 /* The conversions behind "form": B's linear share 1/4 lists before A's 1/5. */
 static void drill_lists_largest_share_first(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     struct jm_attribution_opts o = defaults();
     struct jm_attribution *a = run(f->r, &o);
     struct jm_strbuf sb = JM_STRBUF_INIT;
     assert_int_equal(
         jm_attribution_drill_json(f->r, a, jm_attribution_row(a, "form"), 0, JM_LANG_EN, &sb),
         JM_OK);
-    json_error_t je;
-    json_t *doc = json_loads(sb.buf, 0, &je);
-    if (!doc)
-        fail_msg("bad json: %s in %s", je.text, sb.buf);
+    json_t *doc = fx_json_parse(sb.buf);
     assert_string_equal(json_string_value(json_object_get(doc, "row")), "form");
     json_t *list = json_object_get(doc, "conversions");
     assert_int_equal(json_array_size(list), 2);
@@ -528,7 +521,7 @@ static void drill_lists_largest_share_first(void **state)
     jm_strbuf_reset(&sb);
     /* Everything, at most one: C's conversion is the earliest (d5) of equal shares. */
     assert_int_equal(jm_attribution_drill_json(f->r, a, -1, 1, JM_LANG_EN, &sb), JM_OK);
-    doc = json_loads(sb.buf, 0, &je);
+    doc = fx_json_parse(sb.buf);
     assert_non_null(doc);
     list = json_object_get(doc, "conversions");
     assert_int_equal(json_array_size(list), 1);
@@ -542,7 +535,7 @@ static void drill_lists_largest_share_first(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, attr_setup, attr_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, attr_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(models_credit_by_hand),
         T(markov_credits_removal_effects),

@@ -15,11 +15,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <math.h>
-#include <stdlib.h>
-
-#include "../storage/storage_test.h"
-#include "insights/internal.h"
+#include "insights_fixture.h"
 
 static int64_t day(int d)
 {
@@ -28,58 +24,30 @@ static int64_t day(int d)
 
 static void event(struct jm_storage *st, const char *acc, const char *con, const char *tp, int d)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_EVENT);
-    set_time(&r, "time", day(d));
-    set_text(&r, "account", acc);
-    if (con)
-        set_text(&r, "contact", con);
-    set_text(&r, "touchpoint", tp);
-    ws_put(st, &r);
+    fx_event(st, acc, con, day(d), tp, NULL);
 }
 
 static void revenue(struct jm_storage *st, const char *acc, int month, int mday, double mrr)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_REVENUE);
-    set_text(&r, "account", acc);
-    set_time(&r, "period_start", day_us(2024, (unsigned)month, (unsigned)mday));
-    set_real(&r, "mrr", mrr);
-    ws_put(st, &r);
+    fx_revenue(st, acc, day_us(2024, (unsigned)month, (unsigned)mday), mrr);
 }
 
-static void ticket(struct jm_storage *st, const char *id, const char *prio, int64_t opened,
-                   int64_t first, int64_t resolved)
+/* A ticket of A opened on day 1; hours to first response and resolution, < 0 for none. */
+static void ticket(struct jm_storage *st, const char *id, const char *prio, double resp_h,
+                   double res_h)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_TICKET);
-    set_text(&r, "id", id);
-    set_text(&r, "account", "A");
-    set_text(&r, "priority", prio);
-    set_time(&r, "opened", opened);
-    if (first)
-        set_time(&r, "first_response", first);
-    if (resolved)
-        set_time(&r, "resolved", resolved);
-    ws_put(st, &r);
+    fx_ticket(st, &(struct fx_ticket){id, "A", prio, day(1), resp_h, res_h, -1});
 }
-
-struct fixture {
-    char *dir;
-    struct jm_storage *st;
-    struct jm_dataset *ds;
-};
 
 static void fill(struct jm_storage *st)
 {
-    ws_put_basics(st, "A", "a1");
-    ws_put_basics(st, "B", "b1");
-    ws_put_basics(st, "C", "c1");
-    struct jm_record r;
-    rec_init(&r, JM_ENT_CONTACT);
-    set_text(&r, "id", "a2");
-    set_text(&r, "account", "A");
-    ws_put(st, &r);
+    fx_account(st, "A", NULL, NULL);
+    fx_contact(st, "a1", "A", FX_NO_TIME);
+    fx_account(st, "B", NULL, NULL);
+    fx_contact(st, "b1", "B", FX_NO_TIME);
+    fx_account(st, "C", NULL, NULL);
+    fx_contact(st, "c1", "C", FX_NO_TIME);
+    fx_contact(st, "a2", "A", FX_NO_TIME);
     event(st, "A", "a1", "t1", 1);
     event(st, "A", "a2", "t2", 2);
     event(st, "A", "a1", "t4a1", 4);
@@ -99,41 +67,20 @@ static void fill(struct jm_storage *st)
     revenue(st, "B", 5, 1, 200);
     revenue(st, "C", 4, 1, 60);
     revenue(st, "C", 5, 1, 0);
-    int64_t h = 3600 * JM_US_PER_SEC;
-    ticket(st, "k1", "urgent", day(1), day(1) + 2 * h, day(1) + 5 * h);  /* response late (1h) */
-    ticket(st, "k2", "high", day(1), day(1) + 1 * h, day(3));            /* resolution late */
-    ticket(st, "k3", "low", day(1), 0, 0);                               /* open: late by as_of */
-    ticket(st, "k4", "normal", day(1), day(1) + 8 * h, day(1) + 72 * h); /* exactly on time */
+    ticket(st, "k1", "urgent", 2, 5);  /* response late (1h) */
+    ticket(st, "k2", "high", 1, 48);   /* resolution late */
+    ticket(st, "k3", "low", -1, -1);   /* open: late by as_of */
+    ticket(st, "k4", "normal", 8, 72); /* exactly on time */
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    struct jm_error err;
-    f->dir = strdup(jm_test_tmpdir());
-    f->st = ws_create(f->dir);
-    ws_begin(f->st);
-    fill(f->st);
-    ws_commit(f->st);
-    assert_int_equal(jm_dataset_load(f->st, NULL, &f->ds, &err), JM_OK);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    jm_dataset_free(f->ds);
-    jm_storage_close(f->st);
-    jm_test_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
+    return fx_setup(state, fill, NULL, NULL);
 }
 
 static void touches_in_time_order(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     const struct jm_store *s = jm_dataset_store(f->ds);
     const struct jm_store_columns *col = jm_store_columns(s);
     static const char *const want[] = {"t1", "t2", "t4none", "t4a1", "t4a2", "t7", "t9"};
@@ -165,14 +112,14 @@ static void months(void **state)
     assert_int_equal(jm__month_start(jm__month_index(1969, 12)), day_us(1969, 12, 1));
 }
 
-static size_t row(struct fixture *f, const char *id)
+static size_t row(struct fx *f, const char *id)
 {
     return jm_dataset_find(f->ds, JM_ENT_ACCOUNT, id, 1);
 }
 
 static void mrr_series_and_churn(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm__mrr m;
     assert_int_equal(jm__mrr_build(f->ds, &m), JM_OK);
     assert_int_equal(m.first_month, jm__month_index(2024, 1));
@@ -192,7 +139,7 @@ static void mrr_series_and_churn(void **state)
 
 static void sla_breaches(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_sla_target sla[JM_PRIO__COUNT] = {{24, 120}, {8, 72}, {4, 24}, {1, 8}};
     struct jm__breach br;
     int64_t as_of = day(30);
@@ -221,10 +168,10 @@ static void sla_breaches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(touches_in_time_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(touches_in_time_order, setup, fx_teardown),
         cmocka_unit_test(months),
-        cmocka_unit_test_setup_teardown(mrr_series_and_churn, setup, teardown),
-        cmocka_unit_test_setup_teardown(sla_breaches, setup, teardown),
+        cmocka_unit_test_setup_teardown(mrr_series_and_churn, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(sla_breaches, setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,7 +134,7 @@ static void markov_survives_failing_allocations(void **state)
 
 static void attribution_survives_failing_allocations(void **state)
 {
-    struct attr_fixture *f = *state;
+    struct fx *f = *state;
     static const char *const excl[] = {"webinar"};
     struct jm_attribution_opts o;
     jm_attribution_defaults(&o);
@@ -145,21 +145,7 @@ static void attribution_survives_failing_allocations(void **state)
     for (int kind = JM_CONVERT_STAGE; kind <= JM_CONVERT_REVENUE; kind++) {
         o.conversion = (enum jm_conversion_kind)kind;
         o.target = kind == JM_CONVERT_STAGE ? "opp" : "form";
-        unsigned long n;
-        for (n = 1;; n++) {
-            struct jm_attribution *a = NULL;
-            struct jm_error err;
-            jm_alloc_fail_at(n);
-            jm_status rc = jm_attribution_compute(f->r, &o, &a, &err);
-            jm_alloc_fail_reset();
-            if (rc == JM_OK) {
-                assert_non_null(a);
-                jm_attribution_free(a);
-                break;
-            }
-            assert_int_equal(rc, JM_ENOMEM);
-            assert_null(a);
-        }
+        unsigned long n = fx_fail_each_alloc(f, FX_ATTRIBUTION, &o, ULONG_MAX);
         assert_true(n > 5); /* the loop did fail some allocations */
     }
 }
@@ -174,7 +160,7 @@ int main(void)
         cmocka_unit_test(lists_are_one_chain),
         cmocka_unit_test(markov_survives_failing_allocations),
         cmocka_unit_test_setup_teardown(attribution_survives_failing_allocations, attr_setup,
-                                        attr_teardown),
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,12 +17,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <jansson.h>
-#include <math.h>
-#include <stdlib.h>
-
-#include "../storage/storage_test.h"
-#include "journeymap/insights.h"
+#include "insights_fixture.h"
 
 static const char JOURNEY[] = "journey: test\n"
                               "name: Test\n"
@@ -42,63 +37,19 @@ static const char JOURNEY[] = "journey: test\n"
                               "    name: Customer\n"
                               "    entry: {event: {touchpoint: contract}}\n";
 
-static int64_t d(int day)
-{
-    return day_us(2025, 1, 1) + (int64_t)day * 86400 * JM_US_PER_SEC;
-}
-
-static void account(struct jm_storage *st, const char *id)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_ACCOUNT);
-    set_text(&r, "id", id);
-    ws_put(st, &r);
-}
-
-static void contact(struct jm_storage *st, const char *id, const char *acc)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_CONTACT);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    ws_put(st, &r);
-}
-
 static void event(struct jm_storage *st, const char *acc, const char *con, const char *tp, int day)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_EVENT);
-    set_time(&r, "time", d(day));
-    set_text(&r, "account", acc);
-    set_text(&r, "contact", con);
-    set_text(&r, "touchpoint", tp);
-    set_text(&r, "channel", "web");
-    ws_put(st, &r);
+    fx_event(st, acc, con, fx_day(day), tp, "web");
 }
-
-struct fixture {
-    char *dir;
-    struct jm_storage *st;
-    struct jm_dataset *ds;
-    struct jm_journey *j;
-    struct jm_timelines *tl;
-    struct jm_report *r;
-    struct jm_paths *p;
-    struct jm_flows *fl;
-};
 
 static void put_all(struct jm_storage *st)
 {
     static const char *const ACC[] = {"A", "B", "C", "D", "E"};
     for (size_t i = 0; i < 5; i++)
-        account(st, ACC[i]);
-    contact(st, "a1", "A");
-    contact(st, "a2", "A");
-    contact(st, "b1", "B");
-    contact(st, "c1", "C");
-    contact(st, "d1", "D");
-    contact(st, "e1", "E");
-    contact(st, "e2", "E");
+        fx_account(st, ACC[i], NULL, NULL);
+    static const char *const CON[] = {"a1", "a2", "b1", "c1", "d1", "e1", "e2"};
+    for (size_t i = 0; i < 7; i++)
+        fx_contact(st, CON[i], (char[]){(char)(CON[i][0] - 'a' + 'A'), 0}, FX_NO_TIME);
     event(st, "A", "a1", "blog", 0);
     event(st, "A", "a1", "blog", 1);
     event(st, "A", "a2", "pricing", 2);
@@ -121,52 +72,22 @@ static void put_all(struct jm_storage *st)
     event(st, "E", "e1", "contract", 5);
 }
 
-static void analyse(struct fixture *f, const char *level)
+/* Runs the journey at `level` ("account" or "contact") and analyses it over everything. */
+static void analyse(struct fx *f, const char *level)
 {
     char yaml[sizeof(JOURNEY) + 16];
     snprintf(yaml, sizeof(yaml), JOURNEY, level);
-    struct jm_error err;
-    jm_error_clear(&err);
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    if (jm_journey_parse(yaml, strlen(yaml), "test.yaml", &f->j, &err) ||
-        jm_journey_run(f->ds, f->j, &f->tl, &err) || jm_analyze(f->tl, &all, &f->r, &err))
-        fail_msg("%s", err.msg);
+    fx_journey(f, yaml);
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    f->dir = strdup(jm_test_tmpdir());
-    f->st = ws_create(f->dir);
-    ws_begin(f->st);
-    put_all(f->st);
-    ws_commit(f->st);
-    struct jm_error err;
-    jm_error_clear(&err);
-    if (jm_dataset_load(f->st, NULL, &f->ds, &err))
-        fail_msg("%s", err.msg);
-    analyse(f, "account");
-    *state = f;
+    fx_setup(state, put_all, NULL, NULL);
+    analyse(*state, "account");
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    jm_flows_free(f->fl);
-    jm_paths_free(f->p);
-    jm_report_free(f->r);
-    jm_timelines_free(f->tl);
-    jm_journey_free(f->j);
-    jm_dataset_free(f->ds);
-    jm_storage_close(f->st);
-    jm_test_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
-
-static void compute(struct fixture *f, const struct jm_paths_opts *o)
+static void compute(struct fx *f, const struct jm_paths_opts *o)
 {
     struct jm_error err;
     jm_error_clear(&err);
@@ -200,7 +121,7 @@ static void opts_tp(struct jm_paths_opts *o, const char *from, const char *to)
 
 static void between_touchpoints_counts_paths_and_days(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     opts_tp(&o, "demo", "contract");
     compute(f, &o);
@@ -226,7 +147,7 @@ static void between_touchpoints_counts_paths_and_days(void **state)
 }
 
 /* Same answer on one thread and on three (each part its own map, merged). */
-static void cut_paths(struct fixture *f, unsigned threads)
+static void cut_paths(struct fx *f, unsigned threads)
 {
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
@@ -275,7 +196,7 @@ static void whole_paths_are_cut_with_an_ellipsis(void **state)
 
 static void no_collapse_keeps_repeats_and_limit_cuts_the_list(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
     o.collapse = false;
@@ -295,7 +216,7 @@ static void no_collapse_keeps_repeats_and_limit_cuts_the_list(void **state)
 
 static void stage_anchors_and_channel_steps(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
     o.from_kind = o.to_kind = JM_ANCHOR_STAGE;
@@ -313,7 +234,7 @@ static void stage_anchors_and_channel_steps(void **state)
 
 static void after_drop_follows_the_funnels_droppers(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
     o.mode = JM_PATHS_AFTER_DROP;
@@ -332,13 +253,13 @@ static void after_drop_follows_the_funnels_droppers(void **state)
 
 static void population_and_period_limit_units(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_error err;
     jm_report_free(f->r);
     f->r = NULL;
     /* Days 1 .. 9: no unit's first touch is in it; the demo anchors of A and B are, but
      * A's contract (day 10) is not. */
-    struct jm_analysis_options per = {.from = d(1), .to = d(9)};
+    struct jm_analysis_options per = {.from = fx_day(1), .to = fx_day(9)};
     assert_int_equal(jm_analyze(f->tl, &per, &f->r, &err), JM_OK);
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
@@ -352,7 +273,7 @@ static void population_and_period_limit_units(void **state)
 
 static void bad_options_are_rejected(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_error err;
     struct jm_paths_opts o;
     opts_tp(&o, "demo", "nosuch");
@@ -373,7 +294,7 @@ static void bad_options_are_rejected(void **state)
 
 static void flows_follow_the_sankey(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_error err;
     assert_int_equal(jm_paths_flows(f->r, 5, &f->fl, &err), JM_OK);
     /* aware->consider (A B C), aware->decide (E skips), consider->decide (A B),
@@ -395,10 +316,7 @@ static void flows_follow_the_sankey(void **state)
 
 static void contact_level_paths(void **state)
 {
-    struct fixture *f = *state;
-    jm_report_free(f->r);
-    jm_timelines_free(f->tl);
-    jm_journey_free(f->j);
+    struct fx *f = *state;
     analyse(f, "contact");
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
@@ -417,30 +335,30 @@ static void contact_level_paths(void **state)
 
 static void json_lists_the_paths(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     opts_tp(&o, "demo", "contract");
     compute(f, &o);
     struct jm_strbuf sb = JM_STRBUF_INIT;
     assert_int_equal(jm_paths_json(f->r, f->p, JM_LANG_EN, &sb), JM_OK);
-    json_error_t je;
-    json_t *doc = json_loads(sb.buf, 0, &je);
-    if (!doc)
-        fail_msg("bad json: %s\n%s", je.text, sb.buf);
+    json_t *doc = fx_json_parse(sb.buf);
     json_t *p0 = json_array_get(json_object_get(doc, "paths"), 0);
     assert_string_equal(json_string_value(json_array_get(json_object_get(p0, "steps"), 1)),
                         "pricing");
     assert_true(json_real_value(json_object_get(p0, "share")) == 0.6667);
+    /* figures print with their decimals, as in every insight: 1.00 steps, 4.50 days */
+    assert_non_null(strstr(sb.buf, "\"repeats\":[1.00,1.00,1.00],\"units\":2,\"share\":0.6667,"
+                                   "\"converted\":2,\"days\":{\"count\":2,\"mean\":4.50,"
+                                   "\"median\":4.50,\"p75\":5.25,\"p90\":5.70}}"));
     assert_int_equal(json_integer_value(json_object_get(doc, "units")), 3);
     assert_string_equal(json_string_value(json_object_get(doc, "journey")), "test");
     json_decref(doc);
     jm_strbuf_release(&sb);
+    fx_json_fails_when_cut(f, FX_PATHS_FLOWS);
     struct jm_error err;
     assert_int_equal(jm_paths_flows(f->r, 2, &f->fl, &err), JM_OK);
     assert_int_equal(jm_flows_json(f->r, f->fl, JM_LANG_EN, &sb), JM_OK);
-    doc = json_loads(sb.buf, 0, &je);
-    if (!doc)
-        fail_msg("bad json: %s\n%s", je.text, sb.buf);
+    doc = fx_json_parse(sb.buf);
     assert_int_equal(json_array_size(json_object_get(doc, "flows")), 4);
     json_decref(doc);
     jm_strbuf_release(&sb);
@@ -448,46 +366,27 @@ static void json_lists_the_paths(void **state)
 
 static void allocation_failures_leak_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_paths_opts o;
     jm_paths_defaults(&o);
     o.max_steps = 3;
-    int ok = 0;
-    for (unsigned long n = 1; n < 5000 && !ok; n++) {
-        struct jm_error err;
-        struct jm_paths *p = NULL;
-        struct jm_flows *fl = NULL;
-        jm_alloc_fail_at(n);
-        jm_status rc = jm_paths_compute(f->r, &o, &p, &err);
-        jm_status rc2 = rc ? rc : jm_paths_flows(f->r, 3, &fl, &err);
-        jm_alloc_fail_reset();
-        if (rc)
-            assert_null(p);
-        if (rc2)
-            assert_null(fl);
-        assert_true(rc2 == JM_OK || rc2 == JM_ENOMEM);
-        ok = rc2 == JM_OK;
-        jm_paths_free(p);
-        jm_flows_free(fl);
-    }
-    assert_true(ok);
+    assert_true(fx_fail_each_alloc(f, FX_PATHS_FLOWS, &o, 5000) < 5000);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(between_touchpoints_counts_paths_and_days, setup, teardown),
-        cmocka_unit_test_setup_teardown(whole_paths_are_cut_with_an_ellipsis, setup, teardown),
-        cmocka_unit_test_setup_teardown(no_collapse_keeps_repeats_and_limit_cuts_the_list, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(stage_anchors_and_channel_steps, setup, teardown),
-        cmocka_unit_test_setup_teardown(after_drop_follows_the_funnels_droppers, setup, teardown),
-        cmocka_unit_test_setup_teardown(population_and_period_limit_units, setup, teardown),
-        cmocka_unit_test_setup_teardown(bad_options_are_rejected, setup, teardown),
-        cmocka_unit_test_setup_teardown(flows_follow_the_sankey, setup, teardown),
-        cmocka_unit_test_setup_teardown(contact_level_paths, setup, teardown),
-        cmocka_unit_test_setup_teardown(json_lists_the_paths, setup, teardown),
-        cmocka_unit_test_setup_teardown(allocation_failures_leak_nothing, setup, teardown),
+        FX_TEST(between_touchpoints_counts_paths_and_days),
+        FX_TEST(whole_paths_are_cut_with_an_ellipsis),
+        FX_TEST(no_collapse_keeps_repeats_and_limit_cuts_the_list),
+        FX_TEST(stage_anchors_and_channel_steps),
+        FX_TEST(after_drop_follows_the_funnels_droppers),
+        FX_TEST(population_and_period_limit_units),
+        FX_TEST(bad_options_are_rejected),
+        FX_TEST(flows_follow_the_sankey),
+        FX_TEST(contact_level_paths),
+        FX_TEST(json_lists_the_paths),
+        FX_TEST(allocation_failures_leak_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

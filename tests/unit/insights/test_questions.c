@@ -13,12 +13,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <jansson.h>
-#include <math.h>
-#include <stdlib.h>
-
-#include "../storage/storage_test.h"
-#include "journeymap/insights.h"
+#include "insights_fixture.h"
 
 static const char JOURNEY[] = "journey: test\n"
                               "name: Test\n"
@@ -35,26 +30,7 @@ static const char JOURNEY[] = "journey: test\n"
 
 static int64_t d(int day)
 {
-    return day_us(2025, 1, 1) + (int64_t)day * 86400 * JM_US_PER_SEC;
-}
-
-static void account(struct jm_storage *st, const char *id, const char *props)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_ACCOUNT);
-    set_text(&r, "id", id);
-    if (props)
-        set_props(&r, props);
-    ws_put(st, &r);
-}
-
-static void contact(struct jm_storage *st, const char *id, const char *acc)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_CONTACT);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    ws_put(st, &r);
+    return fx_day(day);
 }
 
 static void event(struct jm_storage *st, const char *con, const char *tp, int day, const char *ch,
@@ -62,12 +38,7 @@ static void event(struct jm_storage *st, const char *con, const char *tp, int da
 {
     char acc[2] = {(char)(con[0] - 'a' + 'A'), 0}, props[64];
     struct jm_record r;
-    rec_init(&r, JM_ENT_EVENT);
-    set_time(&r, "time", d(day));
-    set_text(&r, "account", acc);
-    set_text(&r, "contact", con);
-    set_text(&r, "touchpoint", tp);
-    set_text(&r, "channel", ch);
+    fx_event_rec(&r, acc, con, d(day), tp, ch);
     if (url)
         set_text(&r, "url", url);
     if (product) {
@@ -77,41 +48,28 @@ static void event(struct jm_storage *st, const char *con, const char *tp, int da
     ws_put(st, &r);
 }
 
+/* A deal created 5 days before it closed; `reason` (why it was lost) may be NULL. */
 static void deal(struct jm_storage *st, const char *id, const char *acc, int closed,
                  const char *status, double amount, const char *reason)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_DEAL);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    set_time(&r, "created", d(closed - 5));
-    set_time(&r, "closed", d(closed));
-    set_text(&r, "status", status);
-    set_real(&r, "amount", amount);
-    if (reason)
-        set_text(&r, "lost_reason", reason);
-    ws_put(st, &r);
-}
-
-static void revenue(struct jm_storage *st, const char *acc, unsigned month, double mrr)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_REVENUE);
-    set_text(&r, "account", acc);
-    set_time(&r, "period_start", day_us(2025, month, 1));
-    set_real(&r, "mrr", mrr);
-    ws_put(st, &r);
+    fx_deal(st, &(struct fx_deal){.id = id,
+                                  .account = acc,
+                                  .status = status,
+                                  .lost_reason = reason,
+                                  .created = d(closed - 5),
+                                  .closed = d(closed),
+                                  .amount = amount});
 }
 
 static void put_all(struct jm_storage *st)
 {
-    account(st, "A", "{\"churn_reason\":\"price\"}");
-    account(st, "B", NULL);
-    account(st, "C", NULL);
-    account(st, "D", NULL);
+    fx_account(st, "A", NULL, "{\"churn_reason\":\"price\"}");
+    fx_account(st, "B", NULL, NULL);
+    fx_account(st, "C", NULL, NULL);
+    fx_account(st, "D", NULL, NULL);
     static const char *const CON[] = {"a1", "a2", "b1", "c1", "d1"};
     for (size_t i = 0; i < 5; i++)
-        contact(st, CON[i], (char[]){(char)(CON[i][0] - 'a' + 'A'), 0});
+        fx_contact(st, CON[i], (char[]){(char)(CON[i][0] - 'a' + 'A'), 0}, FX_NO_TIME);
     event(st, "a1", "blog", 0, "seo", "https://x.com/blog/1?utm=1", NULL);
     event(st, "a2", "pricing", 2, "email", "https://x.com/pricing#top", "core");
     event(st, "a1", "pricing", 3, "email", "/pricing", "core");
@@ -129,84 +87,34 @@ static void put_all(struct jm_storage *st)
     deal(st, "DD1", "D", 40, "lost", 50, "budget");
     deal(st, "DD2", "D", 41, "lost", 20, "timing");
     deal(st, "DD3", "D", 42, "lost", 30, "budget");
-    revenue(st, "A", 1, 100);
-    revenue(st, "A", 2, 100);
+    fx_revenue(st, "A", day_us(2025, 1, 1), 100);
+    fx_revenue(st, "A", day_us(2025, 2, 1), 100);
     for (unsigned m = 2; m <= 4; m++)
-        revenue(st, "B", m, 200);
-    revenue(st, "D", 3, 50);
+        fx_revenue(st, "B", day_us(2025, m, 1), 200);
+    fx_revenue(st, "D", day_us(2025, 3, 1), 50);
 }
 
-struct fixture {
-    char *dir;
-    struct jm_storage *st;
-    struct jm_dataset *ds;
-    struct jm_journey *j;
-    struct jm_timelines *tl;
-    struct jm_report *r;
-    struct jm_questions *q;
-};
-
-static void load(struct fixture *f, bool extras)
+/* The store options that load urls and properties too. */
+static const struct jm_store_options *extras(struct jm_store_options *so)
 {
-    struct jm_error err;
-    jm_error_clear(&err);
-    struct jm_store_options so = {0};
-    jm_insight_store_options(&so);
-    so.properties = true;
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    if (jm_dataset_load(f->st, extras ? &so : NULL, &f->ds, &err) ||
-        jm_journey_run(f->ds, f->j, &f->tl, &err) || jm_analyze(f->tl, &all, &f->r, &err))
-        fail_msg("%s", err.msg);
+    *so = (struct jm_store_options){0};
+    jm_insight_store_options(so);
+    so->properties = true;
+    return so;
 }
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    f->dir = strdup(jm_test_tmpdir());
-    f->st = ws_create(f->dir);
-    ws_begin(f->st);
-    put_all(f->st);
-    ws_commit(f->st);
-    struct jm_error err;
-    if (jm_journey_parse(JOURNEY, sizeof(JOURNEY) - 1, "test.yaml", &f->j, &err))
-        fail_msg("%s", err.msg);
-    load(f, true);
-    *state = f;
-    return 0;
+    struct jm_store_options so;
+    return fx_setup(state, put_all, extras(&so), JOURNEY);
 }
 
-static void unload(struct fixture *f)
-{
-    jm_questions_free(f->q);
-    jm_report_free(f->r);
-    jm_timelines_free(f->tl);
-    jm_dataset_free(f->ds);
-    f->q = NULL;
-    f->r = NULL;
-    f->tl = NULL;
-    f->ds = NULL;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    unload(f);
-    jm_journey_free(f->j);
-    jm_storage_close(f->st);
-    jm_test_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
-}
-
-static void answer(struct fixture *f)
+static const struct jm_questions *answer(struct fx *f)
 {
     struct jm_questions_opts o;
     jm_questions_defaults(&o);
-    struct jm_error err;
-    jm_error_clear(&err);
-    if (jm_questions_compute(f->r, &o, &f->q, &err))
-        fail_msg("%s", err.msg);
+    fx_ok(f, jm_questions_compute(f->r, &o, &f->q, &f->err), "questions");
+    return f->q;
 }
 
 static bool near(double a, double b)
@@ -228,9 +136,7 @@ static void assert_row(const struct jm_count_row *row, const char *key, uint64_t
 
 static void first_touches_by_channel_touchpoint_and_month(void **state)
 {
-    struct fixture *f = *state;
-    answer(f);
-    struct jm_questions *q = f->q;
+    const struct jm_questions *q = answer(*state);
     assert_int_equal(q->met, 4);
     assert_int_equal(q->n_first_channels, 2);
     assert_row(&q->first_channels[0], "ads", 2, 0.5, NAN); /* B, D; tie with seo by text */
@@ -246,9 +152,7 @@ static void first_touches_by_channel_touchpoint_and_month(void **state)
 
 static void time_to_buy_counts_touches_before_buying(void **state)
 {
-    struct fixture *f = *state;
-    answer(f);
-    struct jm_questions *q = f->q;
+    const struct jm_questions *q = answer(*state);
     assert_int_equal(q->bought, 2);
     assert_int_equal(q->days_to_buy.count, 2);
     assert_true(near(q->days_to_buy.median, 11)); /* A 10 (stage before deal), B 12 */
@@ -261,9 +165,7 @@ static void time_to_buy_counts_touches_before_buying(void **state)
 
 static void churn_and_lost_reasons(void **state)
 {
-    struct fixture *f = *state;
-    answer(f);
-    struct jm_questions *q = f->q;
+    const struct jm_questions *q = answer(*state);
     assert_int_equal(q->customers, 3);
     assert_int_equal(q->churned, 2);
     assert_true(near(q->months_to_churn.mean, 1.5)); /* A 2, D 1 */
@@ -277,9 +179,7 @@ static void churn_and_lost_reasons(void **state)
 
 static void what_buyers_look_at_against_non_buyers(void **state)
 {
-    struct fixture *f = *state;
-    answer(f);
-    struct jm_questions *q = f->q;
+    const struct jm_questions *q = answer(*state);
     /* Buyers A, B; non-buyers C, D. */
     assert_int_equal(q->n_looked_touchpoints, 3);
     assert_row(&q->looked_touchpoints[0], "pricing", 2, 1, 2); /* non-buyers: C only */
@@ -296,9 +196,8 @@ static void what_buyers_look_at_against_non_buyers(void **state)
 
 static void without_urls_and_properties_those_lists_are_empty(void **state)
 {
-    struct fixture *f = *state;
-    unload(f);
-    load(f, false);
+    struct fx *f = *state;
+    fx_load(f, NULL);
     answer(f);
     assert_int_equal(f->q->n_looked_pages, 0);
     assert_int_equal(f->q->n_repeated_pages, 0);
@@ -306,9 +205,48 @@ static void without_urls_and_properties_those_lists_are_empty(void **state)
     assert_int_equal(f->q->n_looked_touchpoints, 3);
 }
 
+static void json_answers(void **state)
+{
+    struct fx *f = *state;
+    answer(f);
+    struct jm_strbuf sb = JM_STRBUF_INIT;
+    assert_int_equal(jm_questions_json(f->r, f->q, JM_LANG_EN, &sb), JM_OK);
+    json_t *doc = fx_json_parse(sb.buf);
+    assert_int_equal(json_integer_value(json_object_get(doc, "bought")), 2);
+    json_t *lt = json_array_get(json_object_get(doc, "looked_touchpoints"), 1);
+    assert_true(json_is_null(json_object_get(lt, "lift")));
+    json_t *lr = json_array_get(json_object_get(doc, "lost_reasons"), 0);
+    assert_true(json_number_value(json_object_get(lr, "amount_lost")) == 180);
+    /* figures print with their decimals, as in every insight */
+    assert_non_null(strstr(sb.buf, "{\"key\":\"budget\",\"accounts\":2,\"share\":1.0000,"
+                                   "\"amount_lost\":180.00}"));
+    assert_non_null(strstr(sb.buf, "\"days_to_buy\":{\"count\":2,\"mean\":11.00,"));
+    json_decref(doc);
+    jm_strbuf_release(&sb);
+    fx_json_fails_when_cut(f, FX_QUESTIONS);
+}
+
+static void allocation_failures_leak_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct jm_questions_opts o;
+    jm_questions_defaults(&o);
+    assert_true(fx_fail_each_alloc(f, FX_QUESTIONS, &o, 5000) < 5000);
+}
+
+static void contact_level_is_refused(void **state)
+{
+    struct fx *f = *state;
+    fx_run2(f, FX_CONTACT_JOURNEY);
+    fx_analyze(f, f->tl2, NULL);
+    struct jm_questions_opts o;
+    jm_questions_defaults(&o);
+    fx_refuses(f, FX_QUESTIONS, &o);
+}
+
 static void buy_stage_and_limit_options(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct jm_questions_opts o;
     jm_questions_defaults(&o);
     o.buy_stage = "consider";
@@ -328,81 +266,18 @@ static void buy_stage_and_limit_options(void **state)
     assert_null(f->q);
 }
 
-static void json_answers(void **state)
-{
-    struct fixture *f = *state;
-    answer(f);
-    struct jm_strbuf sb = JM_STRBUF_INIT;
-    assert_int_equal(jm_questions_json(f->r, f->q, JM_LANG_EN, &sb), JM_OK);
-    json_error_t je;
-    json_t *doc = json_loads(sb.buf, 0, &je);
-    if (!doc)
-        fail_msg("bad json: %s\n%s", je.text, sb.buf);
-    assert_int_equal(json_integer_value(json_object_get(doc, "bought")), 2);
-    json_t *lt = json_array_get(json_object_get(doc, "looked_touchpoints"), 1);
-    assert_true(json_is_null(json_object_get(lt, "lift")));
-    json_t *lr = json_array_get(json_object_get(doc, "lost_reasons"), 0);
-    assert_true(json_number_value(json_object_get(lr, "amount_lost")) == 180);
-    json_decref(doc);
-    jm_strbuf_release(&sb);
-}
-
-static void contact_level_is_refused(void **state)
-{
-    struct fixture *f = *state;
-    struct jm_journey *j = NULL;
-    struct jm_timelines *tl = NULL;
-    struct jm_report *r = NULL;
-    struct jm_error err;
-    static const char Y[] = "journey: c\nname: C\nsettings:\n  level: contact\nstages:\n"
-                            "  - key: a\n    name: A\n    entry: {event: {touchpoint: blog}}\n";
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    assert_int_equal(jm_journey_parse(Y, sizeof(Y) - 1, "c.yaml", &j, &err), JM_OK);
-    assert_int_equal(jm_journey_run(f->ds, j, &tl, &err), JM_OK);
-    assert_int_equal(jm_analyze(tl, &all, &r, &err), JM_OK);
-    struct jm_questions_opts o;
-    jm_questions_defaults(&o);
-    assert_int_equal(jm_questions_compute(r, &o, &f->q, &err), JM_EINVAL);
-    jm_report_free(r);
-    jm_timelines_free(tl);
-    jm_journey_free(j);
-}
-
-static void allocation_failures_leak_nothing(void **state)
-{
-    struct fixture *f = *state;
-    struct jm_questions_opts o;
-    jm_questions_defaults(&o);
-    int ok = 0;
-    for (unsigned long n = 1; n < 5000 && !ok; n++) {
-        struct jm_error err;
-        struct jm_questions *q = NULL;
-        jm_alloc_fail_at(n);
-        jm_status rc = jm_questions_compute(f->r, &o, &q, &err);
-        jm_alloc_fail_reset();
-        assert_true(rc == JM_OK || rc == JM_ENOMEM);
-        if (rc)
-            assert_null(q);
-        ok = rc == JM_OK;
-        jm_questions_free(q);
-    }
-    assert_true(ok);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(first_touches_by_channel_touchpoint_and_month, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(time_to_buy_counts_touches_before_buying, setup, teardown),
-        cmocka_unit_test_setup_teardown(churn_and_lost_reasons, setup, teardown),
-        cmocka_unit_test_setup_teardown(what_buyers_look_at_against_non_buyers, setup, teardown),
-        cmocka_unit_test_setup_teardown(without_urls_and_properties_those_lists_are_empty, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(buy_stage_and_limit_options, setup, teardown),
-        cmocka_unit_test_setup_teardown(json_answers, setup, teardown),
-        cmocka_unit_test_setup_teardown(contact_level_is_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(allocation_failures_leak_nothing, setup, teardown),
+        FX_TEST(first_touches_by_channel_touchpoint_and_month),
+        FX_TEST(time_to_buy_counts_touches_before_buying),
+        FX_TEST(churn_and_lost_reasons),
+        FX_TEST(what_buyers_look_at_against_non_buyers),
+        FX_TEST(without_urls_and_properties_those_lists_are_empty),
+        FX_TEST(buy_stage_and_limit_options),
+        FX_TEST(json_answers),
+        FX_TEST(contact_level_is_refused),
+        FX_TEST(allocation_failures_leak_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

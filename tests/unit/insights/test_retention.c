@@ -22,14 +22,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
-#include <math.h>
-#include <stdlib.h>
-
-#include "../storage/storage_test.h"
-#include "journeymap/analytics.h"
-#include "journeymap/insights.h"
-
-#define HOUR (3600 * JM_US_PER_SEC)
+#include "insights_fixture.h"
 
 static const char JOURNEY[] = "journey: ret\n"
                               "name: Retention test\n"
@@ -48,64 +41,14 @@ static int64_t at(int month, int day)
     return day_us(2024, (unsigned)month, (unsigned)day);
 }
 
-static void account(struct jm_storage *st, const char *id, const char *segment, const char *props)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_ACCOUNT);
-    set_text(&r, "id", id);
-    set_text(&r, "segment", segment);
-    if (props)
-        set_props(&r, props);
-    ws_put(st, &r);
-}
-
 static void revenue(struct jm_storage *st, const char *acc, int month, int day, double mrr)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_REVENUE);
-    set_text(&r, "account", acc);
-    set_time(&r, "period_start", at(month, day));
-    set_real(&r, "mrr", mrr);
-    ws_put(st, &r);
-}
-
-static void event(struct jm_storage *st, const char *acc, const char *tp, int64_t t)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_EVENT);
-    set_time(&r, "time", t);
-    set_text(&r, "account", acc);
-    set_text(&r, "touchpoint", tp);
-    ws_put(st, &r);
-}
-
-/* A ticket; response / resolution hours after opening, < 0 for none. */
-static void ticket(struct jm_storage *st, const char *id, const char *acc, const char *prio,
-                   int64_t opened, double resp_h, double res_h)
-{
-    struct jm_record r;
-    rec_init(&r, JM_ENT_TICKET);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    set_text(&r, "priority", prio);
-    set_time(&r, "opened", opened);
-    if (resp_h >= 0)
-        set_time(&r, "first_response", opened + (int64_t)(resp_h * HOUR));
-    if (res_h >= 0)
-        set_time(&r, "resolved", opened + (int64_t)(res_h * HOUR));
-    ws_put(st, &r);
+    fx_revenue(st, acc, at(month, day), mrr);
 }
 
 static void nps(struct jm_storage *st, const char *id, const char *acc, double score, int64_t t)
 {
-    struct jm_record r;
-    rec_init(&r, JM_ENT_SURVEY);
-    set_text(&r, "id", id);
-    set_text(&r, "account", acc);
-    set_text(&r, "kind", "nps");
-    set_real(&r, "score", score);
-    set_time(&r, "time", t);
-    ws_put(st, &r);
+    fx_survey(st, &(struct fx_survey){id, acc, NULL, "nps", score, t});
 }
 
 static void fill_revenue(struct jm_storage *st)
@@ -128,23 +71,23 @@ static void fill_revenue(struct jm_storage *st)
 
 static void fill(struct jm_storage *st)
 {
-    account(st, "A", "ent", NULL);
-    account(st, "B", "ent", "{\"churn_reason\":\"price\"}");
-    account(st, "C", "smb", NULL);
-    account(st, "D", "smb", NULL);
-    account(st, "E", "smb", NULL);
-    account(st, "F", "smb", NULL);
+    fx_account(st, "A", "ent", NULL);
+    fx_account(st, "B", "ent", "{\"churn_reason\":\"price\"}");
+    static const char *const SMB[] = {"C", "D", "E", "F"};
+    for (size_t i = 0; i < 4; i++)
+        fx_account(st, SMB[i], "smb", NULL);
     fill_revenue(st);
-    event(st, "B", "webinar", at(2, 10));
-    event(st, "B", "pricing", at(3, 5));
-    event(st, "C", "webinar", at(1, 1));
-    event(st, "C", "pricing", at(4, 1));
-    event(st, "E", "webinar", at(3, 1));
-    event(st, "A", "blog", at(6, 20));
-    ticket(st, "t1", "B", "urgent", at(2, 1) + 10 * HOUR, 3, 5);
-    ticket(st, "t2", "B", "normal", at(3, 10), 1, 2);
-    ticket(st, "t3", "A", "high", at(5, 1), 2, 10);
-    ticket(st, "t4", "D", "low", at(6, 1), -1, -1);
+    fx_event(st, "B", NULL, at(2, 10), "webinar", NULL);
+    fx_event(st, "B", NULL, at(3, 5), "pricing", NULL);
+    fx_event(st, "C", NULL, at(1, 1), "webinar", NULL);
+    fx_event(st, "C", NULL, at(4, 1), "pricing", NULL);
+    fx_event(st, "E", NULL, at(3, 1), "webinar", NULL);
+    fx_event(st, "A", NULL, at(6, 20), "blog", NULL);
+    /* hours to first response and resolution, then csat; < 0 for none */
+    fx_ticket(st, &(struct fx_ticket){"t1", "B", "urgent", at(2, 1) + 10 * FX_HOUR, 3, 5, -1});
+    fx_ticket(st, &(struct fx_ticket){"t2", "B", "normal", at(3, 10), 1, 2, -1});
+    fx_ticket(st, &(struct fx_ticket){"t3", "A", "high", at(5, 1), 2, 10, -1});
+    fx_ticket(st, &(struct fx_ticket){"t4", "D", "low", at(6, 1), -1, -1, -1});
     nps(st, "s1", "B", 3, at(2, 20));
     nps(st, "s2", "C", 8, at(3, 15));
     nps(st, "s3", "A", 10, at(5, 10));
@@ -152,67 +95,17 @@ static void fill(struct jm_storage *st)
     nps(st, "s5", "F", 6, at(1, 15));
 }
 
-struct fixture {
-    char *dir;
-    struct jm_storage *st;
-    struct jm_dataset *ds;
-    struct jm_journey *j;
-    struct jm_timelines *tl;
-    struct jm_report *r;
-    struct jm_retention *rt;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    struct jm_error err;
-    f->dir = strdup(jm_test_tmpdir());
-    f->st = ws_create(f->dir);
-    ws_begin(f->st);
-    fill(f->st);
-    ws_commit(f->st);
-    assert_int_equal(jm_journey_parse(JOURNEY, sizeof(JOURNEY) - 1, "ret.yaml", &f->j, &err),
-                     JM_OK);
-    assert_int_equal(jm_dataset_load(f->st, NULL, &f->ds, &err), JM_OK);
-    assert_int_equal(jm_journey_run(f->ds, f->j, &f->tl, &err), JM_OK);
-    *state = f;
-    return 0;
-}
-
-static void drop(struct fixture *f)
-{
-    jm_retention_free(f->rt);
-    jm_report_free(f->r);
-    f->rt = NULL;
-    f->r = NULL;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    drop(f);
-    jm_timelines_free(f->tl);
-    jm_dataset_free(f->ds);
-    jm_journey_free(f->j);
-    jm_storage_close(f->st);
-    jm_test_rmtree(f->dir);
-    free(f->dir);
-    free(f);
-    return 0;
+    return fx_setup(state, fill, NULL, JOURNEY);
 }
 
 /* Analyses with `ao` (NULL: everything) and computes retention with `o` (NULL: defaults). */
-static const struct jm_retention *compute(struct fixture *f, const struct jm_analysis_options *ao,
+static const struct jm_retention *compute(struct fx *f, const struct jm_analysis_options *ao,
                                           const struct jm_retention_opts *o)
 {
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    struct jm_error err;
-    jm_error_clear(&err);
-    drop(f);
-    if (jm_analyze(f->tl, ao ? ao : &all, &f->r, &err))
-        fail_msg("analyze: %s", err.msg);
-    if (jm_retention_compute(f->r, o, &f->rt, &err))
-        fail_msg("retention: %s", err.msg);
+    fx_analyze(f, f->tl, ao);
+    fx_ok(f, jm_retention_compute(f->r, o, &f->rt, &f->err), "retention");
     return f->rt;
 }
 
@@ -391,7 +284,7 @@ static void population_filter_selects_accounts(void **state)
 
 static void json_form(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     const struct jm_retention *rt = compute(f, NULL, NULL);
     struct jm_strbuf sb;
     jm_strbuf_init(&sb, JM_STRBUF_DEFAULT_MAX);
@@ -420,104 +313,54 @@ static void json_form(void **state)
 
 static void contact_level_and_bad_options_are_refused(void **state)
 {
-    struct fixture *f = *state;
-    const struct jm_retention *rt = compute(f, NULL, NULL);
-    (void)rt;
+    struct fx *f = *state;
+    compute(f, NULL, NULL);
     struct jm_retention_opts o;
     jm_retention_defaults(&o);
     o.margin = 1.5;
-    struct jm_retention *bad = NULL;
-    struct jm_error err;
-    jm_error_clear(&err);
-    assert_int_equal(jm_retention_compute(f->r, &o, &bad, &err), JM_EINVAL);
-    assert_null(bad);
+    fx_refuses(f, FX_RETENTION, &o);
     jm_retention_defaults(&o);
     o.reason_by = "nonsense";
-    assert_int_equal(jm_retention_compute(f->r, &o, &bad, &err), JM_EINVAL);
-    assert_null(bad);
+    fx_refuses(f, FX_RETENTION, &o);
     /* a contact-level report */
-    static const char CONTACTS[] = "journey: c\nname: C\nsettings:\n  level: contact\nstages:\n"
-                                   "  - key: aware\n    name: Aware\n"
-                                   "    entry: {event: {touchpoint: webinar}}\n";
-    struct jm_journey *j = NULL;
-    struct jm_timelines *tl = NULL;
-    struct jm_report *r = NULL;
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    assert_int_equal(jm_journey_parse(CONTACTS, sizeof(CONTACTS) - 1, "c.yaml", &j, &err), JM_OK);
-    assert_int_equal(jm_journey_run(f->ds, j, &tl, &err), JM_OK);
-    assert_int_equal(jm_analyze(tl, &all, &r, &err), JM_OK);
-    assert_int_equal(jm_retention_compute(r, NULL, &bad, &err), JM_EINVAL);
-    assert_null(bad);
-    jm_report_free(r);
-    jm_timelines_free(tl);
-    jm_journey_free(j);
+    fx_run2(f, FX_CONTACT_JOURNEY);
+    fx_analyze(f, f->tl2, NULL);
+    fx_refuses(f, FX_RETENTION, NULL);
+}
+
+static void fill_one_account(struct jm_storage *st)
+{
+    fx_account(st, "A", "ent", NULL);
+    fx_event(st, "A", NULL, at(1, 1), "webinar", NULL);
 }
 
 static void empty_revenue_gives_empty_tables(void **state)
 {
     (void)state;
-    char *dir = strdup(jm_test_tmpdir());
-    struct jm_storage *st = ws_create(dir);
-    ws_begin(st);
-    account(st, "A", "ent", NULL);
-    event(st, "A", "webinar", at(1, 1));
-    ws_commit(st);
-    struct jm_error err;
-    struct jm_journey *j = NULL;
-    struct jm_dataset *ds = NULL;
-    struct jm_timelines *tl = NULL;
-    struct jm_report *r = NULL;
-    struct jm_retention *rt = NULL;
-    struct jm_analysis_options all = {.from = INT64_MIN, .to = INT64_MAX};
-    assert_int_equal(jm_journey_parse(JOURNEY, sizeof(JOURNEY) - 1, "ret.yaml", &j, &err), JM_OK);
-    assert_int_equal(jm_dataset_load(st, NULL, &ds, &err), JM_OK);
-    assert_int_equal(jm_journey_run(ds, j, &tl, &err), JM_OK);
-    assert_int_equal(jm_analyze(tl, &all, &r, &err), JM_OK);
-    assert_int_equal(jm_retention_compute(r, NULL, &rt, &err), JM_OK);
+    void *empty = NULL;
+    fx_setup(&empty, fill_one_account, NULL, JOURNEY);
+    struct fx *f = empty;
+    const struct jm_retention *rt = compute(f, NULL, NULL);
     assert_int_equal(rt->n_cohorts, 0);
     assert_int_equal(rt->n_months, 0);
     assert_int_equal(rt->n_total, 0);
     assert_true(isnan(rt->monthly_logo_churn) && isnan(rt->arpa) && isnan(rt->ltv));
     struct jm_strbuf sb;
     jm_strbuf_init(&sb, 0);
-    assert_int_equal(jm_retention_json(r, rt, JM_LANG_EN, &sb), JM_OK);
+    assert_int_equal(jm_retention_json(f->r, rt, JM_LANG_EN, &sb), JM_OK);
     assert_non_null(strstr(sb.buf, "\"cohorts\":[],\"total\":[],\"months\":[]"));
     jm_strbuf_release(&sb);
-    jm_retention_free(rt);
-    jm_report_free(r);
-    jm_timelines_free(tl);
-    jm_dataset_free(ds);
-    jm_journey_free(j);
-    jm_storage_close(st);
-    jm_test_rmtree(dir);
-    free(dir);
+    fx_teardown(&empty);
 }
 
 static void every_allocation_can_fail(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     compute(f, NULL, NULL);
-    unsigned long n;
-    for (n = 1; n < 100000; n++) {
-        struct jm_error err;
-        struct jm_retention *rt = NULL;
-        jm_alloc_fail_reset();
-        jm_alloc_fail_at(n);
-        jm_status rc = jm_retention_compute(f->r, NULL, &rt, &err);
-        jm_alloc_fail_reset();
-        if (!rc) {
-            jm_retention_free(rt);
-            break;
-        }
-        assert_int_equal(rc, JM_ENOMEM);
-        assert_null(rt);
-    }
+    unsigned long n = fx_fail_each_alloc(f, FX_RETENTION, NULL, 100000);
     assert_true(n > 10 && n < 100000);
-    /* and the JSON writer under a ceiling too small for it */
-    struct jm_strbuf sb;
-    jm_strbuf_init(&sb, 64);
-    assert_int_not_equal(jm_retention_json(f->r, f->rt, JM_LANG_EN, &sb), JM_OK);
-    jm_strbuf_release(&sb);
+    /* and the JSON writer under every ceiling too small for it */
+    fx_json_fails_when_cut(f, FX_RETENTION);
 }
 
 int main(void)
@@ -535,5 +378,5 @@ int main(void)
         cmocka_unit_test(empty_revenue_gives_empty_tables),
         cmocka_unit_test(every_allocation_can_fail),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, fx_teardown);
 }
