@@ -111,11 +111,9 @@ static const struct words VI = {
      "suy giảm", "Markov"},
 };
 
-#define MAX_EXCLUDE 64
-
 struct attr_cmd {
     struct jm_attribution_opts o;
-    const char *exclude[MAX_EXCLUDE];
+    const char *exclude[INSIGHT_MAX_EXCLUDE];
     bool one;                 /* --model given */
     enum jm_attr_model model; /* its model */
     const char *drill;
@@ -203,9 +201,7 @@ static void all_models(struct jm_strbuf *out, const struct jm_attribution *at, c
     itable_text(&t, "", 0);
     for (size_t m = 0; m < JM_ATTR__COUNT; m++)
         itable_num(&t, total[m], money ? 0 : 2);
-    insight_heading(out, money ? w->rev_head : w->conv_head);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, money ? w->rev_head : w->conv_head);
 }
 
 /* One model: credit, share of all conversions, a bar, revenue, and Markov's removal effect. */
@@ -232,15 +228,13 @@ static void one_model(struct jm_strbuf *out, const struct jm_attribution *at, co
         itable_count(&t, row->touches);
         itable_count(&t, row->converting);
         itable_num(&t, row->conversions[m], 2);
-        itable_pct(&t, at->conversions ? row->conversions[m] / (double)at->conversions : NAN);
-        itable_bar(&t, row->conversions[m], max);
+        itable_share_bar(&t, at->conversions ? row->conversions[m] / (double)at->conversions : NAN,
+                         row->conversions[m], max);
         itable_num(&t, row->revenue[m], 2);
         if (m == JM_ATTR_MARKOV)
             itable_num(&t, row->removal_effect, 4);
     }
-    insight_heading(out, jm_attr_model_name(m, lang));
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, jm_attr_model_name(m, lang));
 }
 
 static void legend(struct jm_strbuf *out, const struct words *w, enum jm_lang lang)
@@ -334,8 +328,7 @@ static void drill_text(struct jm_strbuf *out, const struct jm_report *r,
     struct itable t;
     itable_init(&t);
     const char *cols[] = {w->date, w->account, "", w->deal, w->value, w->touches};
-    for (size_t c = 0; c < 6; c++)
-        itable_col(&t, cols[c], c >= 4);
+    itable_cols(&t, "llllrr", cols);
     for (size_t i = 0; i < nm; i++)
         itable_col(&t, w->short_model[m[i]], true);
     for (size_t i = 0; i < n; i++) {
@@ -352,11 +345,8 @@ static void drill_text(struct jm_strbuf *out, const struct jm_report *r,
             itable_pct(&t, d[i].share[m[k]]);
     }
     insight_header(out, r, lang, w->title);
-    jm_strbuf_addch(out, '\n');
-    jm_strbuf_addf(out, w->drill_head, x->drill, n);
-    jm_strbuf_addch(out, '\n');
-    itable_print(&t, out);
-    itable_release(&t);
+    insight_headingf(out, w->drill_head, x->drill, n);
+    itable_finish(&t, out, NULL);
 }
 
 static void drill_csv(struct jm_strbuf *out, const struct jm_report *r,
@@ -368,7 +358,7 @@ static void drill_csv(struct jm_strbuf *out, const struct jm_report *r,
     size_t nm = drill_models(x, m);
     icsv_line(&c, "account,account_name,deal,date,value,touches");
     for (size_t i = 0; i < nm; i++)
-        jm_strbuf_addf(out, ",%s_share", jm_attr_model_key(m[i]));
+        icsv_linef(&c, ",%s_share", jm_attr_model_key(m[i]));
     icsv_line(&c, "\n");
     for (size_t i = 0; i < n; i++) {
         const struct jm_conversion *cv = &at->conv[d[i].conv];
@@ -415,18 +405,16 @@ static void csv(struct jm_strbuf *out, const struct jm_attribution *at)
     struct icsv c = {out, JM_OK};
     icsv_line(&c, "key,touches");
     for (size_t m = 0; m < JM_ATTR__COUNT; m++)
-        jm_strbuf_addf(out, ",%s_conversions", jm_attr_model_key((enum jm_attr_model)m));
+        icsv_linef(&c, ",%s_conversions", jm_attr_model_key((enum jm_attr_model)m));
     for (size_t m = 0; m < JM_ATTR__COUNT; m++)
-        jm_strbuf_addf(out, ",%s_revenue", jm_attr_model_key((enum jm_attr_model)m));
+        icsv_linef(&c, ",%s_revenue", jm_attr_model_key((enum jm_attr_model)m));
     icsv_line(&c, "\n");
     for (size_t i = 0; i < at->n_rows; i++) {
         const struct jm_attribution_row *row = &at->rows[i];
         icsv_text(&c, row->key, false);
         icsv_count(&c, row->touches, false);
-        for (size_t m = 0; m < JM_ATTR__COUNT; m++)
-            icsv_num(&c, row->conversions[m], 4, false);
-        for (size_t m = 0; m < JM_ATTR__COUNT; m++)
-            icsv_num(&c, row->revenue[m], 2, m + 1 == JM_ATTR__COUNT);
+        icsv_nums(&c, row->conversions, JM_ATTR__COUNT, 4, false);
+        icsv_nums(&c, row->revenue, JM_ATTR__COUNT, 2, true);
     }
 }
 
@@ -451,10 +439,9 @@ static jm_status emit(const struct jm_report *r, const struct insight_args *a, v
 }
 
 /* Takes one of attribution's own options; IOPT_CONTINUE or the exit code. */
-static int own_option(struct insight_args *a, struct attr_cmd *x, int c, char **argv)
+static int own_option(struct insight_args *a, void *ctx, int c, char **argv)
 {
-    long n;
-    size_t k;
+    struct attr_cmd *x = ctx;
     switch (c) {
     case 'c':
         if (!jm_conversion_parse(optarg, &x->o.conversion, &x->o.target))
@@ -483,11 +470,7 @@ static int own_option(struct insight_args *a, struct attr_cmd *x, int c, char **
         x->o.opportunity_stage = optarg;
         break;
     case 'x':
-        if (!insight_list(optarg, x->exclude, MAX_EXCLUDE, &k))
-            return cli_usage_error(a->cmd, "--exclude takes at most %d touchpoints", MAX_EXCLUDE);
-        x->o.exclude = x->exclude;
-        x->o.n_exclude = k;
-        break;
+        return insight_exclude(a, optarg, x->exclude, &x->o.exclude, &x->o.n_exclude);
     case 'm':
         x->one = jm_attr_model_parse(optarg, &x->model);
         if (!x->one)
@@ -501,10 +484,7 @@ static int own_option(struct insight_args *a, struct attr_cmd *x, int c, char **
         x->drill = optarg;
         break;
     case 'n':
-        if (!insight_long(a, "--limit", optarg, 1, 1000000, &n))
-            return JM_EXIT_USAGE;
-        x->limit = (size_t)n;
-        break;
+        return insight_size(a, "--limit", optarg, 1, 1000000, &x->limit);
     default:
         return insight_option(a, c, argv);
     }
@@ -525,18 +505,13 @@ int cmd_attribution(int argc, char **argv)
                                        {"limit", required_argument, NULL, 'n'},
                                        INSIGHT_COMMON_OPTIONS,
                                        {NULL, 0, NULL, 0}};
-    struct insight_args a = {.cmd = "attribution", .help = attribution_help};
+    struct insight_args a = {.cmd = "attribution", .help = attribution_help, .options = lo};
     struct attr_cmd x = {0};
     jm_attribution_defaults(&x.o);
-    int c, code;
-    while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-        code = own_option(&a, &x, c, argv);
-        if (code != IOPT_CONTINUE)
-            return code;
-    }
-    code = insight_settle(&a, argc, argv);
-    if (!code)
-        code = insight_accounts_only(&a);
+    int code = insight_parse(&a, own_option, &x, argc, argv);
+    if (code != IOPT_CONTINUE)
+        return code;
+    code = insight_accounts_only(&a);
     if (!code && x.limit && !x.drill)
         code = cli_usage_error(a.cmd, "--limit goes with --drill KEY");
     return code ? code : insight_run(&a, emit, &x);

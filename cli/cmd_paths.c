@@ -87,12 +87,11 @@ static const struct words VI = {
     "%s → %s: %llu lượt chuyển, %llu có đường đi, %llu đường đi khác nhau\n",
 };
 
-#define MAX_EXCLUDE 64
-
 struct paths_cmd {
     struct jm_paths_opts o;
-    const char *exclude[MAX_EXCLUDE];
+    const char *exclude[INSIGHT_MAX_EXCLUDE];
     bool flows;
+    bool from_to; /* --from or --to given */
 };
 
 /* ---------------------------------------------------------------- text */
@@ -136,45 +135,38 @@ static void anchor(char *buf, size_t cap, const struct jm_report *r, enum jm_lan
 static void path_table(struct jm_strbuf *out, const struct jm_report *r, const struct jm_paths *p,
                        const struct words *w, enum jm_lang lang)
 {
-    const struct insight_words *iw = insight_words(lang);
     struct jm_strbuf sb = JM_STRBUF_INIT;
     struct itable t;
     itable_init(&t);
-    const char *cols[] = {
-        "#",        w->path, r->tl->level == JM_LEVEL_ACCOUNT ? iw->accounts : iw->contacts,
-        w->share,   "",      w->converted,
-        w->median_d};
-    for (size_t c = 0; c < 7; c++)
-        itable_col(&t, cols[c], c != 1 && c != 4);
+    const char *cols[] = {"#",          w->path,    insight_units(r, lang), w->share, "",
+                          w->converted, w->median_d};
+    itable_cols(&t, "rlrrlrr", cols);
     for (size_t i = 0; i < p->n_paths; i++) {
         const struct jm_path *path = &p->paths[i];
         join(&sb, r, p, path, " → ", &lang);
         itable_count(&t, i + 1);
         itable_text(&t, sb.buf, 90);
         itable_count(&t, path->units);
-        itable_pct(&t, path->share);
-        itable_bar(&t, path->share, p->n_paths ? p->paths[0].share : 0);
+        itable_share_bar(&t, path->share, path->share, p->n_paths ? p->paths[0].share : 0);
         itable_count(&t, path->converted);
         itable_num(&t, path->days.median, 2);
     }
     if (sb.failed)
         t.rc = JM_ENOMEM;
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, NULL);
     jm_strbuf_release(&sb);
 }
 
 static void lengths(struct jm_strbuf *out, const struct jm_report *r, const struct jm_paths *p,
                     const struct words *w, enum jm_lang lang)
 {
-    const struct insight_words *iw = insight_words(lang);
     struct itable t;
     uint64_t max = 0;
     for (size_t k = 0; k <= p->opts.max_steps; k++)
         max = p->length_hist[k] > max ? p->length_hist[k] : max;
     itable_init(&t);
     itable_col(&t, w->steps, true);
-    itable_col(&t, r->tl->level == JM_LEVEL_ACCOUNT ? iw->accounts : iw->contacts, true);
+    itable_col(&t, insight_units(r, lang), true);
     itable_col(&t, "", false);
     for (size_t k = 0; k <= p->opts.max_steps; k++) {
         char label[32];
@@ -183,15 +175,12 @@ static void lengths(struct jm_strbuf *out, const struct jm_report *r, const stru
         itable_count(&t, p->length_hist[k]);
         itable_bar(&t, (double)p->length_hist[k], (double)max);
     }
-    insight_heading(out, w->length_head);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->length_head);
     if (!p->n_gaps)
         return;
     itable_init(&t);
     const char *cols[] = {w->step, "n", w->median_d, w->p90_d};
-    for (size_t c = 0; c < 4; c++)
-        itable_col(&t, cols[c], c > 0);
+    itable_cols(&t, "lrrr", cols);
     for (size_t g = 0; g < p->n_gaps; g++) {
         char label[32];
         snprintf(label, sizeof label, "%zu → %zu", p->gaps[g].from_step + 1,
@@ -201,17 +190,14 @@ static void lengths(struct jm_strbuf *out, const struct jm_report *r, const stru
         itable_num(&t, p->gaps[g].days.median, 2);
         itable_num(&t, p->gaps[g].days.p90, 2);
     }
-    insight_heading(out, w->gaps_head);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->gaps_head);
 }
 
 static void paths_text(struct jm_strbuf *out, const struct jm_report *r, const struct jm_paths *p,
                        enum jm_lang lang)
 {
     const struct words *w = lang == JM_LANG_VI ? &VI : &EN;
-    const struct insight_words *iw = insight_words(lang);
-    const char *units = r->tl->level == JM_LEVEL_ACCOUNT ? iw->accounts : iw->contacts;
+    const char *units = insight_units(r, lang);
     char from[200], to[200];
     anchor(from, sizeof from, r, lang, p->opts.from_kind, p->opts.from, true);
     anchor(to, sizeof to, r, lang, p->opts.to_kind, p->opts.to, false);
@@ -339,14 +325,15 @@ static int anchor_arg(struct insight_args *a, const char *opt, const char *s,
     return IOPT_CONTINUE;
 }
 
-static int own_option(struct insight_args *a, struct paths_cmd *x, int c, char **argv)
+static int own_option(struct insight_args *a, void *ctx, int c, char **argv)
 {
-    long n;
-    size_t k;
+    struct paths_cmd *x = ctx;
     switch (c) {
     case 'f':
+        x->from_to = true;
         return anchor_arg(a, "--from", optarg, &x->o.from_kind, &x->o.from);
     case 't':
+        x->from_to = true;
         return anchor_arg(a, "--to", optarg, &x->o.to_kind, &x->o.to);
     case 'A':
         x->o.mode = JM_PATHS_AFTER_DROP;
@@ -364,21 +351,11 @@ static int own_option(struct insight_args *a, struct paths_cmd *x, int c, char *
         x->o.collapse = false;
         break;
     case 'M':
-        if (!insight_long(a, "--max-steps", optarg, 2, 100, &n))
-            return JM_EXIT_USAGE;
-        x->o.max_steps = (size_t)n;
-        break;
+        return insight_size(a, "--max-steps", optarg, 2, 100, &x->o.max_steps);
     case 'n':
-        if (!insight_long(a, "--limit", optarg, 1, 100000, &n))
-            return JM_EXIT_USAGE;
-        x->o.limit = (size_t)n;
-        break;
+        return insight_size(a, "--limit", optarg, 1, 100000, &x->o.limit);
     case 'x':
-        if (!insight_list(optarg, x->exclude, MAX_EXCLUDE, &k))
-            return cli_usage_error(a->cmd, "--exclude takes at most %d touchpoints", MAX_EXCLUDE);
-        x->o.exclude = x->exclude;
-        x->o.n_exclude = k;
-        break;
+        return insight_exclude(a, optarg, x->exclude, &x->o.exclude, &x->o.n_exclude);
     case 'F':
         x->flows = true;
         break;
@@ -389,11 +366,11 @@ static int own_option(struct insight_args *a, struct paths_cmd *x, int c, char *
 }
 
 /* Options that cannot go together; 0 or the usage error. */
-static int conflicts(struct insight_args *a, const struct paths_cmd *x, bool from_to)
+static int conflicts(struct insight_args *a, const struct paths_cmd *x)
 {
-    if (x->o.mode == JM_PATHS_AFTER_DROP && from_to)
+    if (x->o.mode == JM_PATHS_AFTER_DROP && x->from_to)
         return cli_usage_error(a->cmd, "give --after-drop or --from/--to, not both");
-    if (x->flows && (from_to || x->o.mode == JM_PATHS_AFTER_DROP))
+    if (x->flows && (x->from_to || x->o.mode == JM_PATHS_AFTER_DROP))
         return cli_usage_error(a->cmd, "--flows takes the map's flows: leave out "
                                        "--from, --to and --after-drop");
     return JM_EXIT_OK;
@@ -412,19 +389,12 @@ int cmd_paths(int argc, char **argv)
                                        {"flows", no_argument, NULL, 'F'},
                                        INSIGHT_COMMON_OPTIONS,
                                        {NULL, 0, NULL, 0}};
-    struct insight_args a = {.cmd = "paths", .help = paths_help};
+    struct insight_args a = {.cmd = "paths", .help = paths_help, .options = lo};
     struct paths_cmd x = {0};
     jm_paths_defaults(&x.o);
-    bool from_to = false;
-    int c, code;
-    while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-        from_to |= c == 'f' || c == 't';
-        code = own_option(&a, &x, c, argv);
-        if (code != IOPT_CONTINUE)
-            return code;
-    }
-    code = insight_settle(&a, argc, argv);
-    if (!code)
-        code = conflicts(&a, &x, from_to);
+    int code = insight_parse(&a, own_option, &x, argc, argv);
+    if (code != IOPT_CONTINUE)
+        return code;
+    code = conflicts(&a, &x);
     return code ? code : insight_run(&a, emit, &x);
 }

@@ -109,10 +109,8 @@ static void list_text(struct jm_strbuf *out, const struct list *l, const char *l
     const char *extra[] = {NULL, w->median_d, w->mrr_lost, w->amount_lost, w->lift};
     struct itable t;
     itable_init(&t);
-    itable_col(&t, label, false);
-    itable_col(&t, insight_words(lang)->accounts, true);
-    itable_col(&t, w->share, true);
-    itable_col(&t, "", false);
+    const char *cols[] = {label, insight_words(lang)->accounts, w->share, ""};
+    itable_cols(&t, "lrrl", cols);
     if (extra[l->extra])
         itable_col(&t, extra[l->extra], true);
     uint64_t max = 0;
@@ -122,14 +120,12 @@ static void list_text(struct jm_strbuf *out, const struct list *l, const char *l
         const struct jm_count_row *row = &l->rows[i];
         itable_text(&t, row->key, 48);
         itable_count(&t, row->accounts);
-        itable_pct(&t, row->share);
-        itable_bar(&t, (double)row->accounts, (double)max);
+        itable_share_bar(&t, row->share, (double)row->accounts, (double)max);
         if (extra[l->extra])
             itable_num(&t, row->extra, l->extra == EXTRA_MRR || l->extra == EXTRA_AMOUNT ? 0 : 2);
     }
     jm_strbuf_addch(out, '\n');
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, NULL);
 }
 
 /* The line that opens question `n`, from its figures. */
@@ -202,20 +198,14 @@ static jm_status emit(const struct jm_report *r, const struct insight_args *a, v
     return rc;
 }
 
-static int own_option(struct insight_args *a, struct jm_questions_opts *o, int c, char **argv)
+static int own_option(struct insight_args *a, void *ctx, int c, char **argv)
 {
-    long n;
+    struct jm_questions_opts *o = ctx;
     switch (c) {
     case 'n':
-        if (!insight_long(a, "--limit", optarg, 1, 100000, &n))
-            return JM_EXIT_USAGE;
-        o->limit = (size_t)n;
-        break;
+        return insight_size(a, "--limit", optarg, 1, 100000, &o->limit);
     case 'R':
-        if (!insight_long(a, "--repeat-min", optarg, 1, 100000, &n))
-            return JM_EXIT_USAGE;
-        o->repeat_min = (size_t)n;
-        break;
+        return insight_size(a, "--repeat-min", optarg, 1, 100000, &o->repeat_min);
     case 'b':
         o->buy_stage = optarg;
         break;
@@ -232,17 +222,13 @@ int cmd_questions(int argc, char **argv)
                                        {"buy-stage", required_argument, NULL, 'b'},
                                        INSIGHT_COMMON_OPTIONS,
                                        {NULL, 0, NULL, 0}};
-    struct insight_args a = {.cmd = "questions", .help = questions_help, .properties = true};
+    struct insight_args a = {
+        .cmd = "questions", .help = questions_help, .options = lo, .properties = true};
     struct jm_questions_opts o;
     jm_questions_defaults(&o);
-    int c, code;
-    while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-        code = own_option(&a, &o, c, argv);
-        if (code != IOPT_CONTINUE)
-            return code;
-    }
-    code = insight_settle(&a, argc, argv);
-    if (!code)
-        code = insight_accounts_only(&a);
+    int code = insight_parse(&a, own_option, &o, argc, argv);
+    if (code != IOPT_CONTINUE)
+        return code;
+    code = insight_accounts_only(&a);
     return code ? code : insight_run(&a, emit, &o);
 }

@@ -58,7 +58,7 @@ static const struct words EN = {
     "reason",
     "share",
     "MRR lost",
-    "Before churn (%.4g days) against the accounts that stayed\n",
+    "Before churn (%.4g days) against the accounts that stayed",
     "stayed",
     "tickets per account",
     "SLA breaches per account",
@@ -90,7 +90,7 @@ static const struct words VI = {
     "lý do",
     "tỷ trọng",
     "MRR mất",
-    "Trước khi rời bỏ (%.4g ngày) so với các tài khoản ở lại\n",
+    "Trước khi rời bỏ (%.4g ngày) so với các tài khoản ở lại",
     "ở lại",
     "ticket mỗi tài khoản",
     "vi phạm SLA mỗi tài khoản",
@@ -103,6 +103,12 @@ static const struct words VI = {
 
 /* Offsets a triangle shows: what fits the table beside the cohort, size and start columns. */
 #define MAX_SHOWN (ITABLE_MAX_COLS - 3)
+
+/* "2024-03" into `buf` (at least 16 bytes). */
+static void month_label(char *buf, size_t cap, int year, int month)
+{
+    snprintf(buf, cap, "%04d-%02d", year, month);
+}
 
 /* A cell as the triangle shows it: NRR or logo rate as a whole percentage. */
 static void rate_cell(struct itable *t, const struct jm_cohort_cell *c, bool nrr)
@@ -138,7 +144,7 @@ static void triangle(struct jm_strbuf *out, const struct jm_retention *rt, const
     for (size_t i = 0; i < rt->n_cohorts; i++) {
         const struct jm_cohort *c = &rt->cohorts[i];
         char month[16];
-        snprintf(month, sizeof month, "%04d-%02d", c->year, c->month);
+        month_label(month, sizeof month, c->year, c->month);
         itable_text(&t, month, 0);
         itable_count(&t, c->accounts);
         itable_num(&t, c->start_mrr, 0);
@@ -150,9 +156,7 @@ static void triangle(struct jm_strbuf *out, const struct jm_retention *rt, const
     itable_text(&t, "", 0);
     for (size_t k = 0; k < shown; k++)
         k < rt->n_total ? rate_cell(&t, &rt->total[k], nrr) : itable_text(&t, "", 0);
-    insight_heading(out, nrr ? w->nrr_head : w->logo_head);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, nrr ? w->nrr_head : w->logo_head);
 }
 
 static void bridge(struct jm_strbuf *out, const struct jm_retention *rt, const struct words *w)
@@ -162,12 +166,11 @@ static void bridge(struct jm_strbuf *out, const struct jm_retention *rt, const s
     const char *cols[] = {w->month,       w->active,      w->new_logos,   w->churned,
                           w->back,        "MRR",          w->new_mrr,     w->expansion,
                           w->contraction, w->churned_mrr, w->reactivation};
-    for (size_t c = 0; c < 11; c++)
-        itable_col(&t, cols[c], c > 0);
+    itable_cols(&t, "lrrrrrrrrrr", cols);
     for (size_t i = rt->n_months > 12 ? rt->n_months - 12 : 0; i < rt->n_months; i++) {
         const struct jm_mrr_month *m = &rt->months[i];
         char month[16];
-        snprintf(month, sizeof month, "%04d-%02d", m->year, m->month);
+        month_label(month, sizeof month, m->year, m->month);
         itable_text(&t, month, 0);
         itable_count(&t, m->active);
         itable_count(&t, m->new_logos);
@@ -178,9 +181,7 @@ static void bridge(struct jm_strbuf *out, const struct jm_retention *rt, const s
         for (size_t k = 0; k < 6; k++)
             itable_num(&t, money[k], 2);
     }
-    insight_heading(out, w->bridge_head);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->bridge_head);
 }
 
 /* Reasons (or last touches): label, accounts, share of `total` with a bar, MRR lost. */
@@ -193,19 +194,15 @@ static void reasons(struct jm_strbuf *out, const struct jm_churn_reason *r, size
     struct itable t;
     itable_init(&t);
     const char *cols[] = {label, insight_words(lang)->accounts, w->share, "", w->mrr_lost};
-    for (size_t c = 0; c < 5; c++)
-        itable_col(&t, cols[c], c != 0 && c != 3);
+    itable_cols(&t, "lrrlr", cols);
     for (size_t i = 0; i < n; i++) {
         double share = total ? (double)r[i].accounts / (double)total : NAN;
         itable_text(&t, r[i].reason, 40);
         itable_count(&t, r[i].accounts);
-        itable_pct(&t, share);
-        itable_bar(&t, (double)r[i].accounts, (double)r[0].accounts);
+        itable_share_bar(&t, share, (double)r[i].accounts, (double)r[0].accounts);
         itable_num(&t, r[i].mrr_lost, 2);
     }
-    insight_heading(out, heading);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, heading);
 }
 
 static void before(struct jm_strbuf *out, const struct jm_retention *rt, const struct words *w,
@@ -214,28 +211,15 @@ static void before(struct jm_strbuf *out, const struct jm_retention *rt, const s
     const struct jm_before_churn *b = &rt->before;
     struct itable t;
     itable_init(&t);
-    itable_col(&t, "", false);
-    itable_col(&t, w->churned, true);
-    itable_col(&t, w->retained, true);
-    itable_text(&t, insight_words(lang)->accounts, 0);
-    itable_count(&t, b->accounts);
-    itable_count(&t, b->retained_accounts);
-    itable_text(&t, w->tickets, 0);
-    itable_num(&t, b->tickets_per_account, 2);
-    itable_num(&t, b->retained_tickets_per_account, 2);
-    itable_text(&t, w->breaches, 0);
-    itable_num(&t, b->breaches_per_account, 2);
-    itable_num(&t, b->retained_breaches_per_account, 2);
-    itable_text(&t, "NPS", 0);
-    itable_num(&t, b->nps, 1);
-    itable_num(&t, b->retained_nps, 1);
-    itable_text(&t, w->answers, 0);
-    itable_count(&t, b->nps_answers);
-    itable_count(&t, b->retained_nps_answers);
-    jm_strbuf_addch(out, '\n');
-    jm_strbuf_addf(out, w->before_head, rt->opts.before_days);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_versus(&t, w->churned, w->retained);
+    itable_versus_counts(&t, insight_words(lang)->accounts, b->accounts, b->retained_accounts);
+    itable_versus_nums(&t, w->tickets, b->tickets_per_account, b->retained_tickets_per_account, 2);
+    itable_versus_nums(&t, w->breaches, b->breaches_per_account, b->retained_breaches_per_account,
+                       2);
+    itable_versus_nums(&t, "NPS", b->nps, b->retained_nps, 1);
+    itable_versus_counts(&t, w->answers, b->nps_answers, b->retained_nps_answers);
+    insight_headingf(out, w->before_head, rt->opts.before_days);
+    itable_finish(&t, out, NULL);
     reasons(out, b->last_touches, b->n_last_touches, b->accounts, w->last_head, w->touchpoint, w,
             lang);
 }
@@ -273,7 +257,7 @@ static jm_status csv(struct jm_strbuf *out, const struct jm_retention *rt)
     for (size_t i = 0; i < rt->n_cohorts; i++) {
         const struct jm_cohort *h = &rt->cohorts[i];
         char month[16];
-        snprintf(month, sizeof month, "%04d-%02d", h->year, h->month);
+        month_label(month, sizeof month, h->year, h->month);
         for (size_t k = 0; k < h->n_cells; k++) {
             const struct jm_cohort_cell *x = &h->cells[k];
             icsv_text(&c, month, false);
@@ -309,15 +293,12 @@ static jm_status emit(const struct jm_report *r, const struct insight_args *a, v
     return rc;
 }
 
-static int own_option(struct insight_args *a, struct jm_retention_opts *o, int c, char **argv)
+static int own_option(struct insight_args *a, void *ctx, int c, char **argv)
 {
-    long n;
+    struct jm_retention_opts *o = ctx;
     switch (c) {
     case 'M':
-        if (!insight_long(a, "--max-offset", optarg, 0, 600, &n))
-            return JM_EXIT_USAGE;
-        o->max_offset = (size_t)n;
-        break;
+        return insight_size(a, "--max-offset", optarg, 0, 600, &o->max_offset);
     case 'r':
         o->reason_by = optarg;
         break;
@@ -343,17 +324,12 @@ int cmd_retention(int argc, char **argv)
                                        {"margin", required_argument, NULL, 'g'},
                                        INSIGHT_COMMON_OPTIONS,
                                        {NULL, 0, NULL, 0}};
-    struct insight_args a = {.cmd = "retention", .help = retention_help};
+    struct insight_args a = {.cmd = "retention", .help = retention_help, .options = lo};
     struct jm_retention_opts o;
     jm_retention_defaults(&o);
-    int c, code;
-    while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-        code = own_option(&a, &o, c, argv);
-        if (code != IOPT_CONTINUE)
-            return code;
-    }
-    code = insight_settle(&a, argc, argv);
-    if (!code)
-        code = insight_accounts_only(&a);
+    int code = insight_parse(&a, own_option, &o, argc, argv);
+    if (code != IOPT_CONTINUE)
+        return code;
+    code = insight_accounts_only(&a);
     return code ? code : insight_run(&a, emit, &o);
 }

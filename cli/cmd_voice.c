@@ -113,8 +113,7 @@ static void scores(struct jm_strbuf *out, const struct jm_voice *v, const struct
     struct itable t;
     itable_init(&t);
     const char *cols[] = {w->survey, w->answers, w->mean, w->top, w->bottom, "NPS"};
-    for (size_t c = 0; c < 6; c++)
-        itable_col(&t, cols[c], c > 0);
+    itable_cols(&t, "lrrrrr", cols);
     for (size_t k = 0; k < JM_SURVEY__COUNT; k++) {
         const struct jm_score_summary *s = &v->all[k];
         itable_text(&t, kind_name[k], 0);
@@ -124,9 +123,7 @@ static void scores(struct jm_strbuf *out, const struct jm_voice *v, const struct
         itable_pct(&t, s->bottom);
         itable_num(&t, s->nps, 1);
     }
-    insight_heading(out, w->scores);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->scores);
 }
 
 /* The columns every breakdown shows after its label: NPS answers and NPS, CSAT, CES means. */
@@ -176,9 +173,7 @@ static void breakdown(struct jm_strbuf *out, const char *heading, const char *la
         itable_text(&t, rows[i].key, 36);
         score_cells(&t, &rows[i], max);
     }
-    insight_heading(out, heading);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, heading);
 }
 
 static void stages(struct jm_strbuf *out, const struct jm_report *r, const struct jm_voice *v,
@@ -200,9 +195,7 @@ static void stages(struct jm_strbuf *out, const struct jm_report *r, const struc
         itable_bar(&t, v->emotion[s] + 1, 2);
         itable_num(&t, v->authored_emotion[s], 2);
     }
-    insight_heading(out, w->stages);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->stages);
 }
 
 static void sla(struct jm_strbuf *out, const struct jm_voice *v, const struct words *w)
@@ -212,8 +205,7 @@ static void sla(struct jm_strbuf *out, const struct jm_voice *v, const struct wo
     const char *cols[] = {w->priority,   w->tickets,       w->responded,
                           w->resolved,   w->late_response, w->late_resolution,
                           w->response_h, w->resolution_h,  "CSAT"};
-    for (size_t c = 0; c < 9; c++)
-        itable_col(&t, cols[c], c > 0);
+    itable_cols(&t, "lrrrrrrrr", cols);
     for (size_t p = 0; p <= JM_PRIO__COUNT; p++) {
         const struct jm_sla_row *s = &v->sla[p];
         if (p == JM_PRIO__COUNT && !s->tickets)
@@ -228,41 +220,23 @@ static void sla(struct jm_strbuf *out, const struct jm_voice *v, const struct wo
         itable_num(&t, s->resolution_hours.median, 1);
         itable_num(&t, s->csat, 2);
     }
-    insight_heading(out, w->sla);
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_finish(&t, out, w->sla);
 }
 
 static void breach(struct jm_strbuf *out, const struct jm_report *r, const struct jm_voice *v,
                    const struct words *w, enum jm_lang lang)
 {
     const struct jm_breach_effect *b = &v->breach;
-    const struct insight_words *iw = insight_words(lang);
     struct itable t;
     itable_init(&t);
-    itable_col(&t, "", false);
-    itable_col(&t, w->breached, true);
-    itable_col(&t, w->clean, true);
-    itable_text(&t, r->tl->level == JM_LEVEL_ACCOUNT ? iw->accounts : iw->contacts, 0);
-    itable_count(&t, b->units_breached);
-    itable_count(&t, b->units_clean);
-    itable_text(&t, w->nps_after, 0);
-    itable_num(&t, b->nps_after_breach, 1);
-    itable_num(&t, b->nps_clean, 1);
-    itable_text(&t, w->answers, 0);
-    itable_count(&t, b->n_after_breach);
-    itable_count(&t, b->n_clean);
-    itable_text(&t, w->customers, 0);
-    itable_count(&t, b->customers_breached);
-    itable_count(&t, b->customers_clean);
-    itable_text(&t, w->churn, 0);
-    itable_pct(&t, b->churn_breached);
-    itable_pct(&t, b->churn_clean);
-    jm_strbuf_addch(out, '\n');
-    jm_strbuf_addf(out, w->breach, v->opts.after_breach_days);
-    jm_strbuf_addch(out, '\n');
-    itable_print(&t, out);
-    itable_release(&t);
+    itable_versus(&t, w->breached, w->clean);
+    itable_versus_counts(&t, insight_units(r, lang), b->units_breached, b->units_clean);
+    itable_versus_nums(&t, w->nps_after, b->nps_after_breach, b->nps_clean, 1);
+    itable_versus_counts(&t, w->answers, b->n_after_breach, b->n_clean);
+    itable_versus_counts(&t, w->customers, b->customers_breached, b->customers_clean);
+    itable_versus_pcts(&t, w->churn, b->churn_breached, b->churn_clean);
+    insight_headingf(out, w->breach, v->opts.after_breach_days);
+    itable_finish(&t, out, NULL);
 }
 
 static void text(struct jm_strbuf *out, const struct jm_report *r, const struct jm_voice *v,
@@ -339,8 +313,9 @@ static jm_status emit(const struct jm_report *r, const struct insight_args *a, v
     return rc;
 }
 
-static int own_option(struct insight_args *a, struct jm_voice_opts *o, int c, char **argv)
+static int own_option(struct insight_args *a, void *ctx, int c, char **argv)
 {
+    struct jm_voice_opts *o = ctx;
     struct jm_error err = {0};
     switch (c) {
     case 'b':
@@ -375,15 +350,9 @@ int cmd_voice(int argc, char **argv)
                                        {"after-breach-days", required_argument, NULL, 'B'},
                                        INSIGHT_COMMON_OPTIONS,
                                        {NULL, 0, NULL, 0}};
-    struct insight_args a = {.cmd = "voice", .help = voice_help};
+    struct insight_args a = {.cmd = "voice", .help = voice_help, .options = lo};
     struct jm_voice_opts o;
     jm_voice_defaults(&o);
-    int c, code;
-    while ((c = getopt_long(argc, argv, ":ho:", lo, NULL)) != -1) {
-        code = own_option(&a, &o, c, argv);
-        if (code != IOPT_CONTINUE)
-            return code;
-    }
-    code = insight_settle(&a, argc, argv);
-    return code ? code : insight_run(&a, emit, &o);
+    int code = insight_parse(&a, own_option, &o, argc, argv);
+    return code != IOPT_CONTINUE ? code : insight_run(&a, emit, &o);
 }

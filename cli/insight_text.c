@@ -96,6 +96,18 @@ int insight_settle(struct insight_args *a, int argc, char **argv)
     return JM_EXIT_OK;
 }
 
+int insight_parse(struct insight_args *a, insight_own_option own, void *ctx, int argc, char **argv)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, ":ho:", a->options, NULL)) != -1) {
+        int code = own(a, ctx, c, argv);
+        if (code != IOPT_CONTINUE)
+            return code;
+    }
+    int code = insight_settle(a, argc, argv);
+    return code ? code : IOPT_CONTINUE;
+}
+
 int insight_accounts_only(struct insight_args *a)
 {
     if (a->level && strcmp(a->level, "account") != 0)
@@ -105,8 +117,9 @@ int insight_accounts_only(struct insight_args *a)
     return JM_EXIT_OK;
 }
 
-bool insight_long(const struct insight_args *a, const char *opt, const char *s, long min, long max,
-                  long *out)
+/* A whole number option in [min, max]; false after printing the usage error. */
+static bool insight_long(const struct insight_args *a, const char *opt, const char *s, long min,
+                         long max, long *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
@@ -132,6 +145,16 @@ bool insight_double(const struct insight_args *a, const char *opt, const char *s
     return false;
 }
 
+int insight_size(const struct insight_args *a, const char *opt, const char *s, long min, long max,
+                 size_t *out)
+{
+    long n;
+    if (!insight_long(a, opt, s, min, max, &n))
+        return JM_EXIT_USAGE;
+    *out = (size_t)n;
+    return IOPT_CONTINUE;
+}
+
 bool insight_list(char *s, const char **keys, size_t cap, size_t *n)
 {
     *n = 0;
@@ -147,6 +170,16 @@ bool insight_list(char *s, const char **keys, size_t cap, size_t *n)
         p = comma ? comma + 1 : NULL;
     }
     return true;
+}
+
+int insight_exclude(const struct insight_args *a, char *s, const char **keys,
+                    const char *const **out, size_t *n)
+{
+    if (!insight_list(s, keys, INSIGHT_MAX_EXCLUDE, n))
+        return cli_usage_error(a->cmd, "--exclude takes at most %d touchpoints",
+                               INSIGHT_MAX_EXCLUDE);
+    *out = keys;
+    return IOPT_CONTINUE;
 }
 
 /* ================================================================ running */
@@ -227,6 +260,12 @@ const char *insight_stage_name(const struct jm_report *r, size_t s, enum jm_lang
     return jm_text_get(&r->tl->journey->stages[s].name, lang);
 }
 
+const char *insight_units(const struct jm_report *r, enum jm_lang lang)
+{
+    const struct insight_words *w = insight_words(lang);
+    return r->tl->level == JM_LEVEL_ACCOUNT ? w->accounts : w->contacts;
+}
+
 const char *insight_field(const struct jm_report *r, enum jm_entity kind, uint32_t row,
                           const char *field)
 {
@@ -248,8 +287,7 @@ void insight_header(struct jm_strbuf *out, const struct jm_report *r, enum jm_la
         jm_time_format(r->tl->as_of, true, asof, sizeof(asof));
     jm_strbuf_addf(out, "%s · %s (%s) · %s · %llu %s · %s %s\n", title, jm_text_get(&j->name, lang),
                    j->key, acc ? w->level_account : w->level_contact,
-                   (unsigned long long)r->groups[0].units, acc ? w->accounts : w->contacts,
-                   w->as_of, asof);
+                   (unsigned long long)r->groups[0].units, insight_units(r, lang), w->as_of, asof);
     if (r->opts.from == INT64_MIN && r->opts.to == INT64_MAX) {
         jm_strbuf_addf(out, "%s: %s\n", w->period, w->all_time);
         return;
@@ -264,6 +302,16 @@ void insight_header(struct jm_strbuf *out, const struct jm_report *r, enum jm_la
 void insight_heading(struct jm_strbuf *out, const char *heading)
 {
     jm_strbuf_addf(out, "\n%s\n", heading);
+}
+
+void insight_headingf(struct jm_strbuf *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    jm_strbuf_addch(out, '\n');
+    jm_strbuf_vaddf(out, fmt, ap);
+    jm_strbuf_addch(out, '\n');
+    va_end(ap);
 }
 
 void insight_pct(double x, char *buf, size_t cap)
@@ -294,6 +342,12 @@ void itable_col(struct itable *t, const char *head, bool right)
     assert(t->n_cols < ITABLE_MAX_COLS && t->n_cells == 0);
     t->head[t->n_cols] = head;
     t->right[t->n_cols++] = right;
+}
+
+void itable_cols(struct itable *t, const char *align, const char *const *heads)
+{
+    for (size_t c = 0; align[c]; c++)
+        itable_col(t, heads[c], align[c] == 'r');
 }
 
 /* Appends a cell the table already owns (or a static string). */
@@ -364,6 +418,40 @@ void itable_bar(struct itable *t, double x, double max)
     put(t, jm_arena_strdup(&t->arena, buf));
 }
 
+void itable_share_bar(struct itable *t, double share, double x, double max)
+{
+    itable_pct(t, share);
+    itable_bar(t, x, max);
+}
+
+void itable_versus(struct itable *t, const char *a_head, const char *b_head)
+{
+    itable_col(t, "", false);
+    itable_col(t, a_head, true);
+    itable_col(t, b_head, true);
+}
+
+void itable_versus_counts(struct itable *t, const char *label, uint64_t a, uint64_t b)
+{
+    itable_text(t, label, 0);
+    itable_count(t, a);
+    itable_count(t, b);
+}
+
+void itable_versus_nums(struct itable *t, const char *label, double a, double b, int decimals)
+{
+    itable_text(t, label, 0);
+    itable_num(t, a, decimals);
+    itable_num(t, b, decimals);
+}
+
+void itable_versus_pcts(struct itable *t, const char *label, double a, double b)
+{
+    itable_text(t, label, 0);
+    itable_pct(t, a);
+    itable_pct(t, b);
+}
+
 static size_t width_of(const char *s)
 {
     return jm_utf8_count(s, strlen(s));
@@ -413,6 +501,14 @@ void itable_print(struct itable *t, struct jm_strbuf *out)
         print_row(out, t, t->cells + i, width);
 }
 
+void itable_finish(struct itable *t, struct jm_strbuf *out, const char *heading)
+{
+    if (heading)
+        insight_heading(out, heading);
+    itable_print(t, out);
+    itable_release(t);
+}
+
 /* ================================================================ CSV */
 
 static void icsv_end(struct icsv *c, bool last)
@@ -446,4 +542,19 @@ void icsv_line(struct icsv *c, const char *s)
 {
     if (!c->rc)
         c->rc = jm_strbuf_addstr(c->sb, s);
+}
+
+void icsv_linef(struct icsv *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!c->rc)
+        c->rc = jm_strbuf_vaddf(c->sb, fmt, ap);
+    va_end(ap);
+}
+
+void icsv_nums(struct icsv *c, const double *x, size_t n, int decimals, bool last)
+{
+    for (size_t i = 0; i < n; i++)
+        icsv_num(c, x[i], decimals, last && i + 1 == n);
 }

@@ -72,6 +72,67 @@ golden() { # golden NAME ARGS...: the output of journeymap ARGS equals $CASE/NAM
 $(head -40 "$T/diff")"
 }
 
+# demo_workspace EVENTS SEED: a generated demo company (journeymap demo-data) in $JOURNEYMAP_DB.
+demo_workspace() {
+    jm demo-data --events "$1" --seed "$2" -q
+    expect_eq "demo-data exit ($(cat "$T/err"))" 0 "$rc"
+}
+
+# compare_rows WHAT OURS THEIRS: two tab-separated result sets hold the same rows, text fields
+# and integers equal, decimals equal to one unit of the coarser of the two printed precisions
+# (rounding ties may print either way). Prints up to ten differences and fails.
+compare_rows() {
+    python3 - "$@" <<'PY' || fail "$1 differs from the reference (see above)"
+import sys
+what, ours, theirs = sys.argv[1:4]
+def rows(p):
+    return [l.rstrip("\n").split("\t") for l in open(p, encoding="utf-8") if l.strip()]
+a, b = rows(ours), rows(theirs)
+bad = []
+if len(a) != len(b):
+    bad.append("%d rows against %d" % (len(a), len(b)))
+for ra, rb in zip(a, b):
+    if len(ra) != len(rb):
+        bad.append("row %s against %s" % (ra, rb))
+        continue
+    for x, y in zip(ra, rb):
+        if x == y:
+            continue
+        try:
+            fx, fy = float(x), float(y)
+        except ValueError:
+            bad.append("%r against %r in row %s" % (x, y, ra))
+            continue
+        dec = min(len(s.split(".")[1]) if "." in s else 0 for s in (x, y))
+        if dec == 0 or abs(fx - fy) > 1.01 * 10 ** -dec:
+            bad.append("%s against %s in row %s" % (x, y, ra))
+for m in bad[:10]:
+    print("  %s: %s" % (what, m), file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# ---------------------------------------------------------------- the peers' benchmark kit
+
+# peers_kit: sets $BENCH (jm_bench from $JM_BENCH or the build tree) and $KIT (the peers' kit,
+# ../shared/peers), and fails unless both are there and sqlite3 is installed.
+peers_kit() {
+    BENCH=${JM_BENCH:-${JM_BUILD_DIR:?run through ctest}/bench/jm_bench}
+    KIT="$JM_SHARED_DIR/peers"
+    [ -x "$BENCH" ] || fail "jm_bench is missing at $BENCH (build the bench target)"
+    [ -f "$KIT/gen_events.py" ] || fail "no peer kit at $KIT"
+    command -v sqlite3 >/dev/null || fail "sqlite3 is required"
+}
+
+# peers_events N SEED: N events from the peers' generator in $T/ev.csv, imported with the
+# shipped mapping into the workspace $T/ws.db.
+peers_events() {
+    python3 "$KIT/gen_events.py" --events "$1" --seed "$2" -o "$T/ev.csv" >"$T/gen.log" 2>&1 ||
+        fail "gen_events.py: $(cat "$T/gen.log")"
+    jm import -q --db "$T/ws.db" -m "$MAPS/peers-events.yaml" "$T/ev.csv"
+    expect_eq "import of $1 events ($(cat "$T/err"))" 0 "$rc"
+}
+
 # ---------------------------------------------------------------- journeymap serve over HTTP
 
 # serve_start ARGS...: starts `journeymap serve ARGS` on a free loopback port in the background

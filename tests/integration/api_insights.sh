@@ -6,7 +6,7 @@
 # SPDX-License-Identifier: MIT
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-"$JM_BIN" demo-data --events 20000 --seed 7 -q
+demo_workspace 20000 7
 KEY=$(make_key viewer "api insights test")
 serve_start
 

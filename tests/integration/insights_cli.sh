@@ -8,8 +8,7 @@
 # SPDX-License-Identifier: MIT
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-jm demo-data --events 20000 --seed 7 -q
-expect_eq "demo-data exit ($(cat "$T/err"))" 0 "$rc"
+demo_workspace 20000 7
 J="--template b2b-5"
 
 # ---------------------------------------------------------------- every command, every format

@@ -12,51 +12,11 @@
 # jm_bench comes from $JM_BENCH, or the build tree ($JM_BUILD_DIR/bench/jm_bench).
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-BENCH=${JM_BENCH:-${JM_BUILD_DIR:?run through ctest}/bench/jm_bench}
-KIT="$JM_SHARED_DIR/peers"
-[ -x "$BENCH" ] || fail "jm_bench is missing at $BENCH (build the bench target)"
-[ -f "$KIT/gen_events.py" ] || fail "no peer kit at $KIT"
-command -v sqlite3 >/dev/null || fail "sqlite3 is required"
-
-# compare WHAT OURS THEIRS: same rows, text fields equal, integers equal, decimals equal to one
-# unit of the coarser of the two printed precisions (rounding ties may print either way).
-compare() {
-    python3 - "$@" <<'PY' || fail "$1 differs from the reference (see above)"
-import sys
-what, ours, theirs = sys.argv[1:4]
-def rows(p):
-    return [l.rstrip("\n").split("\t") for l in open(p) if l.strip()]
-a, b = rows(ours), rows(theirs)
-bad = []
-if len(a) != len(b):
-    bad.append("%d rows against %d" % (len(a), len(b)))
-for ra, rb in zip(a, b):
-    if len(ra) != len(rb):
-        bad.append("row %s against %s" % (ra, rb))
-        continue
-    for x, y in zip(ra, rb):
-        if x == y:
-            continue
-        try:
-            fx, fy = float(x), float(y)
-        except ValueError:
-            bad.append("%r against %r in row %s" % (x, y, ra))
-            continue
-        dec = min(len(s.split(".")[1]) if "." in s else 0 for s in (x, y))
-        if dec == 0 or abs(fx - fy) > 1.01 * 10 ** -dec:
-            bad.append("%s against %s in row %s" % (x, y, ra))
-for m in bad[:10]:
-    print("  %s: %s" % (what, m), file=sys.stderr)
-sys.exit(1 if bad else 0)
-PY
-}
+peers_kit
 
 # --- 1. 200k events against sqlite3 ----------------------------------------------------------
 
-python3 "$KIT/gen_events.py" --events 200000 -o "$T/ev.csv" >"$T/gen.log" 2>&1 ||
-    fail "gen_events.py: $(cat "$T/gen.log")"
-jm import -q --db "$T/ws.db" -m "$MAPS/peers-events.yaml" "$T/ev.csv"
-expect_eq "import of 200k events ($(cat "$T/err"))" 0 "$rc"
+peers_events 200000 42
 mkdir -p "$T/jm" "$T/ref"
 "$BENCH" --db "$T/ws.db" --reps 1 --threads 2 --out "$T/jm" >"$T/bench.log" 2>&1 ||
     fail "jm_bench: $(cat "$T/bench.log")"
@@ -173,7 +133,7 @@ SQL
 
 for w in funnel_contact funnel_account ttc ttc_disc ttc_linear transitions attribution; do
     [ -s "$T/ref/$w.tsv" ] || fail "sqlite3 produced no $w"
-    compare "200k $w" "$T/jm/$w.tsv" "$T/ref/$w.tsv"
+    compare_rows "200k $w" "$T/jm/$w.tsv" "$T/ref/$w.tsv"
 done
 echo "200k events: the five workloads (and ttc by all three quantile methods) match sqlite3"
 
@@ -199,10 +159,10 @@ else
     "$BENCH" --db "$T/ws1m.db" --reps 1 --out "$T/jm1m" >"$T/bench1m.log" 2>&1 ||
         fail "jm_bench 1M: $(cat "$T/bench1m.log")"
     for w in funnel_contact funnel_account ttc transitions attribution; do
-        compare "1M $w vs ClickHouse" "$T/jm1m/$w.tsv" "$OUT/clickhouse_1m_$w.tsv"
+        compare_rows "1M $w vs ClickHouse" "$T/jm1m/$w.tsv" "$OUT/clickhouse_1m_$w.tsv"
         ours=$w
         [ "$w" = ttc ] && ours=ttc_disc # DuckDB's quantile_disc
-        compare "1M $w vs DuckDB" "$T/jm1m/$ours.tsv" "$OUT/duckdb_1m_$w.tsv"
+        compare_rows "1M $w vs DuckDB" "$T/jm1m/$ours.tsv" "$OUT/duckdb_1m_$w.tsv"
     done
     echo "1M events: the five workloads match ClickHouse's and DuckDB's recorded result sets"
 fi

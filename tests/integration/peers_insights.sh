@@ -16,18 +16,10 @@
 # conversions sqlite3 counts.
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-BENCH=${JM_BENCH:-${JM_BUILD_DIR:?run through ctest}/bench/jm_bench}
-KIT="$JM_SHARED_DIR/peers"
 JOURNEY="$JM_SOURCE_DIR/examples/journeys/peers.yaml"
 SQL="$JM_SOURCE_DIR/bench/sql/sqlite"
-[ -x "$BENCH" ] || fail "jm_bench is missing at $BENCH (build the bench target)"
-[ -f "$KIT/gen_events.py" ] || fail "no peer kit at $KIT"
-command -v sqlite3 >/dev/null || fail "sqlite3 is required"
-
-python3 "$KIT/gen_events.py" --events 200000 --seed 42 -o "$T/ev.csv" >"$T/gen.log" 2>&1 ||
-    fail "gen_events.py: $(cat "$T/gen.log")"
-jm import -q --db "$T/ws.db" -m "$MAPS/peers-events.yaml" "$T/ev.csv"
-expect_eq "import of 200k events ($(cat "$T/err"))" 0 "$rc"
+peers_kit
+peers_events 200000 42
 
 # --- the reference: our SQL for the peers, in sqlite3 ---------------------------------------
 
@@ -68,55 +60,42 @@ cp "$T/out" "$T/jm/paths_cut.csv"
 
 # --- the comparison -------------------------------------------------------------------------
 
-# Same rows; texts and integers equal; decimals equal to one unit of the coarser of the two
-# printed precisions. The CLI's CSV is first cut to the SQL's columns: attribution
-# key,touches,<model>_conversions (enum order, the SQL's nine), paths path,units.
-python3 - "$T/ref" "$T/jm" "$conversions" <<'PY' || fail "results differ from sqlite3 (see above)"
-import csv, os, sys
-ref, jm, conversions = sys.argv[1], sys.argv[2], int(sys.argv[3])
-MODELS = ["first_touch", "lead_creation", "opportunity_creation", "last_touch", "linear",
-          "u_shaped", "w_shaped", "full_path", "time_decay"]
-bad = []
-
-def tsv(p):
-    return [l.rstrip("\n").split("\t") for l in open(p, encoding="utf-8") if l.strip()]
-
-def cli(p, cols):
-    rows = list(csv.DictReader(open(p, encoding="utf-8", newline="")))
-    return [[r[c] for c in cols] for r in rows]
-
-def compare(what, a, b):
-    if len(a) != len(b):
-        bad.append("%s: %d rows against %d" % (what, len(a), len(b)))
-    for ra, rb in zip(a, b):
-        for x, y in zip(ra, rb):
-            if x == y:
-                continue
-            try:
-                fx, fy = float(x), float(y)
-            except ValueError:
-                bad.append("%s: %r against %r" % (what, x, y))
-                continue
-            dec = min(len(s.split(".")[1]) if "." in s else 0 for s in (x, y))
-            if dec == 0 or abs(fx - fy) > 1.01 * 10 ** -dec:
-                bad.append("%s: %s against %s in row %s" % (what, x, y, ra[0]))
-
-sql_attr, sql_paths = tsv(os.path.join(ref, "attribution_models.tsv")), tsv(os.path.join(ref, "paths.tsv"))
-for m, col in zip(MODELS, range(3, 12)):
-    total = sum(float(r[col]) for r in sql_attr)
-    if abs(total - conversions) > 1e-4:
-        bad.append("sqlite3 %s credits sum to %.6f, not the %d conversions" % (m, total, conversions))
-compare("jm_bench attribution_models", tsv(os.path.join(jm, "attribution_models.tsv")), sql_attr)
-compare("jm_bench paths", tsv(os.path.join(jm, "paths.tsv")), sql_paths)
-compare("journeymap attribution --format csv",
-        cli(os.path.join(jm, "attribution.csv"), ["key", "touches"] + [m + "_conversions" for m in MODELS]),
-        [r[:2] + r[3:] for r in sql_attr])
-compare("journeymap paths --format csv", cli(os.path.join(jm, "paths.csv"), ["path", "units"]), sql_paths)
-compare("journeymap paths --max-steps 4", cli(os.path.join(jm, "paths_cut.csv"), ["path", "units"]),
-        tsv(os.path.join(ref, "paths_cut.tsv")))
-for m in bad[:10]:
-    print("  " + m, file=sys.stderr)
-sys.exit(1 if bad else 0)
+# csv_columns CSV COL...: the columns COL of the CLI's CSV, tab-separated, without the header.
+csv_columns() {
+    python3 - "$@" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
+    print("\t".join(r[c] for c in sys.argv[2:]))
 PY
+}
+
+# Each model's credits in the SQL (columns 4 to 12, in the order of $models) sum to the
+# conversions sqlite3 counts.
+models="first_touch lead_creation opportunity_creation last_touch linear u_shaped w_shaped full_path time_decay"
+awk -F'\t' -v want="$conversions" -v models="$models" '
+    { for (c = 4; c <= 12; c++) sum[c] += $c }
+    END {
+        split(models, name, " ")
+        for (c = 4; c <= 12; c++)
+            if (sum[c] - want > 1e-4 || want - sum[c] > 1e-4) {
+                printf "  sqlite3 %s credits sum to %.6f, not the %d conversions\n", name[c - 3], sum[c], want
+                bad = 1
+            }
+        exit bad
+    }' "$T/ref/attribution_models.tsv" >&2 || fail "sqlite3 credits do not sum to the conversions"
+
+# The CLI's CSV is cut to the SQL's columns: attribution key,touches,<model>_conversions (enum
+# order, the SQL's nine; the SQL's converting column left out), paths path,units.
+# shellcheck disable=SC2046 # one column name a word
+csv_columns "$T/jm/attribution.csv" key touches $(for m in $models; do echo "${m}_conversions"; done) \
+    >"$T/jm/attribution_cli.tsv"
+cut -f1,2,4- "$T/ref/attribution_models.tsv" >"$T/ref/attribution_cli.tsv"
+csv_columns "$T/jm/paths.csv" path units >"$T/jm/paths_cli.tsv"
+csv_columns "$T/jm/paths_cut.csv" path units >"$T/jm/paths_cut_cli.tsv"
+compare_rows "jm_bench attribution_models" "$T/jm/attribution_models.tsv" "$T/ref/attribution_models.tsv"
+compare_rows "jm_bench paths" "$T/jm/paths.tsv" "$T/ref/paths.tsv"
+compare_rows "journeymap attribution --format csv" "$T/jm/attribution_cli.tsv" "$T/ref/attribution_cli.tsv"
+compare_rows "journeymap paths --format csv" "$T/jm/paths_cli.tsv" "$T/ref/paths.tsv"
+compare_rows "journeymap paths --max-steps 4" "$T/jm/paths_cut_cli.tsv" "$T/ref/paths_cut.tsv"
 echo "200k events: attribution (nine models, $conversions conversions) and paths match sqlite3"
 pass

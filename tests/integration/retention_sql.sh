@@ -8,8 +8,7 @@
 # selects cohorts by their month.
 . "$JM_SOURCE_DIR/tests/lib.sh"
 
-jm demo-data --events 80000 --seed 11 -q
-expect_eq "demo-data exit ($(cat "$T/err"))" 0 "$rc"
+demo_workspace 80000 11
 
 # cohort_sql FIRST LAST: the cells of cohorts whose month index (year * 12 + month - 1) is in
 # [FIRST, LAST], as cohort,offset,accounts,logos,mrr,nrr,grr with the figures unrounded.
