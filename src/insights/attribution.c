@@ -12,14 +12,16 @@
  *   credits[]  per key of its window: touches and the share of every model (slot[] maps a key
  *              to its credit while the conversion is credited, and is reset by walking the
  *              credits, so nothing is cleared per key and nothing is allocated per event)
- *   paths      its touches' keys (repeats collapsed) ended by "conversion"; an account without
- *              a conversion in the period leaves its last window ended by "null"
+ *   mc         its path, counted as it is read into the Markov chain's transitions: its
+ *              touches' keys (repeats collapsed) ended by "conversion"; an account without a
+ *              conversion in the period leaves its last window ended by "null". No path is
+ *              stored: counts are integers, so adding up the parts' gives the same chain
  *
  * The caller then sorts all conversions by (time, account, deal) and sums the credits into the
  * rows in that order, so the sums (and their rounding) do not depend on the number of threads;
- * the Markov chain is solved from all paths (markov.c). Accounts rows without events have no
- * store slice: they are read after the parts, on the caller's thread, and can only convert
- * without touches.
+ * the Markov chain is solved from all parts' counts (markov.c). Accounts rows without events
+ * have no store slice: they are read after the parts, on the caller's thread, and can only
+ * convert without touches.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -48,7 +50,7 @@ struct part {
     size_t n_conv, cap_conv;
     struct credit *cr;
     size_t n_cr, cap_cr;
-    struct jm__paths paths;
+    struct jm__mcount mc; /* the Markov chain's transitions along the paths */
     struct jm__touches tb;
     uint32_t *slot; /* per key: its credit in the current conversion, or JM_NONE */
 };
@@ -294,17 +296,14 @@ static jm_status credit_touches(const struct job *job, struct part *p, const str
     return rc;
 }
 
-/* Appends the keys of touches [b, e), repeats collapsed, and the path's end. */
-static jm_status push_path(const struct job *job, struct part *p, size_t b, size_t e, uint32_t end)
+/* Counts the path of touches [b, e) (repeats collapsed) and its end into the chain. */
+static jm_status push_path(const struct job *job, struct part *p, size_t b, size_t e,
+                           bool converted)
 {
-    uint32_t prev = JM__MARKOV_CONV;
-    for (size_t i = b; i < e; i++) {
-        uint32_t k = jm__dim_key(&job->dim, p->tb.ev[i]);
-        if (k != prev && jm__paths_push(&p->paths, k))
+    for (size_t i = b; i < e; i++)
+        if (jm__mcount_key(&p->mc, jm__dim_key(&job->dim, p->tb.ev[i])))
             return JM_ENOMEM;
-        prev = k;
-    }
-    return jm__paths_push(&p->paths, end);
+    return jm__mcount_end(&p->mc, converted);
 }
 
 static int64_t minus(int64_t t, int64_t d)
@@ -343,7 +342,7 @@ static jm_status credit(const struct job *job, struct part *p, size_t row, size_
         rc = credit_touches(job, p, &sh, b);
     }
     cv->credit_end = (uint32_t)p->n_cr;
-    return rc ? rc : push_path(job, p, b, e, JM__MARKOV_CONV);
+    return rc ? rc : push_path(job, p, b, e, true);
 }
 
 /* ---------------------------------------------------------------- conversions */
@@ -457,7 +456,7 @@ static jm_status null_path(const struct job *job, struct part *p)
     if (!e || job->time[p->tb.ev[e - 1]] < period->from)
         return JM_OK;
     size_t b = window_begin(job, &p->tb, job->time[p->tb.ev[e - 1]]);
-    return push_path(job, p, b, e, JM__MARKOV_NULL);
+    return push_path(job, p, b, e, false);
 }
 
 static jm_status do_account(const struct job *job, struct part *p, size_t row, uint32_t a)
@@ -479,7 +478,7 @@ static jm_status do_account(const struct job *job, struct part *p, size_t row, u
 static jm_status part_init(const struct job *job, struct part *p)
 {
     p->slot = jm_malloc(job->dim.n_keys * sizeof(*p->slot));
-    if (!p->slot)
+    if (!p->slot || jm__mcount_init(&p->mc, job->dim.n_keys))
         return JM_ENOMEM;
     memset(p->slot, 0xff, job->dim.n_keys * sizeof(*p->slot));
     return JM_OK;
@@ -518,7 +517,7 @@ static void part_release(struct part *p)
 {
     jm_free(p->conv);
     jm_free(p->cr);
-    jm__paths_release(&p->paths);
+    jm__mcount_release(&p->mc);
     jm__touches_release(&p->tb);
     jm_free(p->slot);
 }
@@ -753,19 +752,15 @@ static void add_conversion(const struct job *job, const struct sorted *s, const 
     a->with_touches += s->c.n_touches > 0;
 }
 
-/* The chain over every part's paths. */
+/* The chain over every part's paths: their counts added up in part 0's. */
 static jm_status solve_markov(const struct job *job, size_t n_parts, struct jm__markov *mk)
 {
-    struct jm__paths *lists = jm_malloc((n_parts + 1) * sizeof(*lists));
-    if (!lists) {
-        memset(mk, 0, sizeof(*mk));
-        return JM_ENOMEM;
-    }
-    for (size_t p = 0; p <= n_parts; p++)
-        lists[p] = job->parts[p].paths;
-    jm_status rc = jm__markov_solve(lists, n_parts + 1, job->dim.n_keys, 0, mk);
-    jm_free(lists);
-    return rc;
+    for (size_t p = 1; p <= n_parts; p++)
+        if (jm__mcount_merge(&job->parts[0].mc, &job->parts[p].mc)) {
+            memset(mk, 0, sizeof(*mk));
+            return JM_ENOMEM;
+        }
+    return jm__markov_solve_counts(&job->parts[0].mc, 0, mk);
 }
 
 /*

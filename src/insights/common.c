@@ -12,6 +12,7 @@
 
 /* ---------------------------------------------------------------- touches */
 
+/* ev: cap entries; tmp: 4 * cap, room for two arrays of cap packed 64-bit keys. */
 static jm_status touches_reserve(struct jm__touches *b, size_t n)
 {
     if (n <= b->cap)
@@ -23,7 +24,7 @@ static jm_status touches_reserve(struct jm__touches *b, size_t n)
     if (!ev)
         return JM_ENOMEM;
     b->ev = ev;
-    uint32_t *tmp = jm_realloc(b->tmp, cap * sizeof(uint32_t));
+    uint32_t *tmp = jm_realloc(b->tmp, cap * 2 * sizeof(uint64_t));
     if (!tmp)
         return JM_ENOMEM;
     b->tmp = tmp;
@@ -61,23 +62,10 @@ static size_t run_end(const int64_t *t, const uint32_t *v, size_t a, size_t n)
     return e;
 }
 
-/*
- * The slice is sorted by (contact, time): a few ascending runs, one per contact. A natural merge
- * sort merges neighbouring runs until one is left: O(n log runs), and an account whose events
- * already ascend (one contact, or contacts in time order) costs one scan.
- */
-jm_status jm__touches_of(const struct jm_store *s, size_t a, struct jm__touches *b)
+/* The general merge: indexes compared through the time column. */
+static void sort_indirect(const int64_t *t, struct jm__touches *b)
 {
-    const int64_t *t = jm_store_columns(s)->time_us;
-    size_t begin, end;
-    jm_store_account_slice(s, a, &begin, &end);
-    size_t n = end - begin;
-    b->n = 0;
-    if (touches_reserve(b, n + 1) != JM_OK)
-        return JM_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        b->ev[i] = (uint32_t)(begin + i);
-    b->n = n;
+    size_t n = b->n;
     uint32_t *src = b->ev, *dst = b->tmp;
     for (;;) {
         size_t runs = 0;
@@ -94,9 +82,116 @@ jm_status jm__touches_of(const struct jm_store *s, size_t a, struct jm__touches 
         if (runs <= 1)
             break;
     }
-    if (src != b->ev) { /* the sorted copy is in tmp: swap the buffers rather than copy */
-        b->tmp = b->ev;
-        b->ev = src;
+    if (src != b->ev)
+        memcpy(b->ev, src, n * sizeof(uint32_t));
+}
+
+/*
+ * Merges the ascending runs src[a..m) and src[m..e) into dst[a..e) without branching on the
+ * keys, from both ends at once: the smallest go to the front, the largest to the back, two
+ * independent chains of loads. Keys are distinct (the offset is in their low bits) and below
+ * 2^63, so an exhausted run reads as UINT64_MAX at the front and as -1 at the back.
+ */
+static void merge_keys(const uint64_t *src, uint64_t *dst, size_t a, size_t m, size_t e)
+{
+    size_t i = a, j = m, k = a;
+    ptrdiff_t i2 = (ptrdiff_t)m - 1, j2 = (ptrdiff_t)e - 1, k2 = (ptrdiff_t)e - 1;
+    for (size_t steps = (e - a) / 2; steps; steps--) {
+        uint64_t x = i < m ? src[i] : UINT64_MAX, y = j < e ? src[j] : UINT64_MAX;
+        bool left = x < y;
+        dst[k++] = left ? x : y;
+        i += left;
+        j += !left;
+        int64_t x2 = i2 >= (ptrdiff_t)a ? (int64_t)src[i2] : -1;
+        int64_t y2 = j2 >= (ptrdiff_t)m ? (int64_t)src[j2] : -1;
+        bool left2 = x2 > y2;
+        dst[k2--] = (uint64_t)(left2 ? x2 : y2);
+        i2 -= left2;
+        j2 -= !left2;
+    }
+    if ((e - a) & 1) {
+        uint64_t x = i < m ? src[i] : UINT64_MAX, y = j < e ? src[j] : UINT64_MAX;
+        dst[k] = x < y ? x : y;
+    }
+}
+
+/*
+ * Sorts by keys (time - t_min) << bits | offset, which order as (time, index) do, when the
+ * account's time span leaves room for the offset's bits below bit 63 (any account of a few
+ * centuries); false when it does not. Comparing packed keys held side by side costs no
+ * look-up of the time column and no mispredicted branch per event.
+ */
+static bool sort_packed(const int64_t *t, size_t begin, struct jm__touches *b, int64_t t_min,
+                        int64_t t_max)
+{
+    size_t n = b->n;
+    unsigned bits = 1;
+    while (bits < 32 && (n - 1) >> bits)
+        bits++;
+    uint64_t span = (uint64_t)t_max - (uint64_t)t_min;
+    if (span >> (63 - bits))
+        return false;
+    uint64_t *src = (uint64_t *)(void *)b->tmp, *dst = src + b->cap;
+    uint32_t *run = b->ev; /* the runs' starts, then n (ev is written last) */
+    size_t runs = 1;
+    run[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        src[i] = ((uint64_t)t[begin + i] - (uint64_t)t_min) << bits | i;
+        if (i && src[i] < src[i - 1])
+            run[runs++] = (uint32_t)i;
+    }
+    run[runs] = (uint32_t)n;
+    while (runs > 1) { /* merge neighbouring runs in pairs */
+        size_t merged = 0;
+        for (size_t k = 0; k < runs; k += 2) {
+            size_t x = run[k], m = run[k + 1], e = k + 2 <= runs ? run[k + 2] : m;
+            if (e == m)
+                memcpy(dst + x, src + x, (m - x) * sizeof(*dst));
+            else
+                merge_keys(src, dst, x, m, e);
+            run[merged++] = (uint32_t)x;
+        }
+        run[merged] = (uint32_t)n;
+        runs = merged;
+        uint64_t *swap = src;
+        src = dst;
+        dst = swap;
+    }
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
+    for (size_t i = 0; i < n; i++)
+        b->ev[i] = (uint32_t)(begin + (src[i] & mask));
+    return true;
+}
+
+/*
+ * The slice is sorted by (contact, time): a few ascending runs, one per contact. An account
+ * whose events already ascend (one contact, or contacts in time order) costs one scan of its
+ * times; the others a natural merge sort, merging neighbouring runs until one is left:
+ * O(n log runs), on packed keys when they fit.
+ */
+jm_status jm__touches_of(const struct jm_store *s, size_t a, struct jm__touches *b)
+{
+    const int64_t *t = jm_store_columns(s)->time_us;
+    size_t begin, end;
+    jm_store_account_slice(s, a, &begin, &end);
+    size_t n = end - begin;
+    b->n = 0;
+    if (touches_reserve(b, n + 1) != JM_OK)
+        return JM_ENOMEM;
+    bool ascending = true;
+    int64_t t_min = n ? t[begin] : 0, t_max = t_min;
+    for (size_t i = 1; i < n; i++) {
+        int64_t x = t[begin + i];
+        ascending &= t[begin + i - 1] <= x;
+        t_min = x < t_min ? x : t_min;
+        t_max = x > t_max ? x : t_max;
+    }
+    b->n = n;
+    if (ascending || !sort_packed(t, begin, b, t_min, t_max)) {
+        for (size_t i = 0; i < n; i++)
+            b->ev[i] = (uint32_t)(begin + i);
+        if (!ascending)
+            sort_indirect(t, b);
     }
     return JM_OK;
 }

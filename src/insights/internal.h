@@ -50,14 +50,12 @@ jm_status jm__mcount_add(struct jm__mcount *c, uint32_t from, uint32_t to); /* t
 static inline jm_status jm__mcount_key(struct jm__mcount *c, uint32_t key)
 {
     uint32_t to = key + 1, from = c->prev;
-    if (to == from)
-        return JM_OK;
     c->prev = to;
-    if (c->dense) {
-        c->dense[from * c->dim + to]++;
+    if (c->dense) { /* a repeat adds 0 to the diagonal, which no step reads: no branch */
+        c->dense[from * c->dim + to] += to != from;
         return JM_OK;
     }
-    return jm__mcount_add(c, from, to);
+    return to == from ? JM_OK : jm__mcount_add(c, from, to);
 }
 jm_status jm__mcount_end(struct jm__mcount *c, bool converted);
 jm_status jm__mcount_merge(struct jm__mcount *into, const struct jm__mcount *from);

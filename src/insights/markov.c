@@ -15,8 +15,11 @@
  * by Gauss-Seidel over the sparse rows, warm-started from the full chain's x (which lies above
  * the removed chain's, so the sweeps converge monotonically from above).
  *
- * Key states are numbered in key order, not in the order paths arrive, so the same paths give
- * the same matrix (and the same rounding) whatever the number of threads that read them.
+ * Paths are not kept: each thread counts their transitions as it reads them (jm__mcount: a
+ * matrix over key ids when there are at most MCOUNT_DENSE_DIM - 3 keys, else a hash of pairs),
+ * the threads' counts are added up, and only then are key states numbered, in key order, not
+ * in the order paths arrive. Counts are integers, so the same paths give the same matrix (and
+ * the same rounding) whatever the number of threads that read them.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -47,14 +50,30 @@ void jm__paths_release(struct jm__paths *p)
 
 /* ---------------------------------------------------------------- transition counts */
 
-/* Counts per (from, to) state pair: open addressing on the pair as one 64-bit code. */
-struct counts {
-    uint64_t *code, *n;
-    size_t used, cap; /* cap a power of two, kept at most half full */
-};
-#define NO_CODE UINT64_MAX
+/* At most this many counted states (n_keys + 3) are a matrix: 128 KiB of counts per thread. */
+#define MCOUNT_DENSE_DIM 128
+#define NO_CODE          UINT64_MAX
 
-static jm_status counts_grow(struct counts *c)
+jm_status jm__mcount_init(struct jm__mcount *c, size_t n_keys)
+{
+    memset(c, 0, sizeof(*c));
+    c->n_keys = n_keys;
+    c->dim = n_keys + 3;
+    if (c->dim > MCOUNT_DENSE_DIM)
+        return JM_OK;
+    c->dense = jm_calloc(c->dim * c->dim, sizeof(*c->dense));
+    return c->dense ? JM_OK : JM_ENOMEM;
+}
+
+void jm__mcount_release(struct jm__mcount *c)
+{
+    jm_free(c->dense);
+    jm_free(c->code);
+    jm_free(c->n);
+    memset(c, 0, sizeof(*c));
+}
+
+static jm_status hash_grow(struct jm__mcount *c)
 {
     size_t cap = c->cap ? c->cap * 2 : 256;
     uint64_t *code = jm_malloc(cap * sizeof(*code)), *n = jm_calloc(cap, sizeof(*n));
@@ -81,9 +100,14 @@ static jm_status counts_grow(struct counts *c)
     return JM_OK;
 }
 
-static jm_status counts_add(struct counts *c, uint32_t from, uint32_t to)
+/* Adds `k` transitions from -> to. */
+static jm_status add_n(struct jm__mcount *c, uint32_t from, uint32_t to, uint64_t k)
 {
-    if (2 * (c->used + 1) > c->cap && counts_grow(c))
+    if (c->dense) {
+        c->dense[from * c->dim + to] += k;
+        return JM_OK;
+    }
+    if (2 * (c->used + 1) > c->cap && hash_grow(c))
         return JM_ENOMEM;
     uint64_t code = (uint64_t)from << 32 | to;
     size_t h = jm__mix64(code) & (c->cap - 1);
@@ -93,15 +117,73 @@ static jm_status counts_add(struct counts *c, uint32_t from, uint32_t to)
         c->code[h] = code;
         c->used++;
     }
-    c->n[h]++;
+    c->n[h] += k;
     return JM_OK;
 }
 
-static void counts_release(struct counts *c)
+jm_status jm__mcount_add(struct jm__mcount *c, uint32_t from, uint32_t to)
 {
-    jm_free(c->code);
-    jm_free(c->n);
-    memset(c, 0, sizeof(*c));
+    return add_n(c, from, to, 1);
+}
+
+jm_status jm__mcount_end(struct jm__mcount *c, bool converted)
+{
+    uint32_t from = c->prev;
+    c->prev = 0;
+    c->paths++;
+    c->converting += converted;
+    return add_n(c, from, (uint32_t)c->n_keys + 1 + !converted, 1);
+}
+
+jm_status jm__mcount_merge(struct jm__mcount *into, const struct jm__mcount *from)
+{
+    into->paths += from->paths;
+    into->converting += from->converting;
+    if (from->dense) {
+        for (size_t i = 0; i < from->dim * from->dim; i++)
+            if (from->dense[i] &&
+                add_n(into, (uint32_t)(i / from->dim), (uint32_t)(i % from->dim), from->dense[i]))
+                return JM_ENOMEM;
+        return JM_OK;
+    }
+    for (size_t i = 0; i < from->cap; i++)
+        if (from->code[i] != NO_CODE &&
+            add_n(into, (uint32_t)(from->code[i] >> 32), (uint32_t)from->code[i], from->n[i]))
+            return JM_ENOMEM;
+    return JM_OK;
+}
+
+/* One (from, to) count, in counted states until the chain renumbers them. */
+struct step {
+    uint32_t from, to;
+    uint64_t n;
+};
+
+static int step_cmp(const void *x, const void *y)
+{
+    const struct step *a = x, *b = y;
+    uint64_t p = (uint64_t)a->from << 32 | a->to, q = (uint64_t)b->from << 32 | b->to;
+    return (p > q) - (p < q);
+}
+
+/* The counts as steps ordered by (from, to); returns how many, or SIZE_MAX out of memory. */
+static size_t mcount_steps(const struct jm__mcount *c, struct step **out)
+{
+    size_t n = 0, cap = c->dense ? c->dim * c->dim : c->used;
+    struct step *v = *out = jm_malloc((cap + 1) * sizeof(*v));
+    if (!v)
+        return SIZE_MAX;
+    if (c->dense) {
+        for (size_t i = 0; i < c->dim * c->dim; i++)
+            if (c->dense[i])
+                v[n++] = (struct step){(uint32_t)(i / c->dim), (uint32_t)(i % c->dim), c->dense[i]};
+        return n;
+    }
+    for (size_t i = 0; i < c->cap; i++)
+        if (c->code[i] != NO_CODE)
+            v[n++] = (struct step){(uint32_t)(c->code[i] >> 32), (uint32_t)c->code[i], c->n[i]};
+    jm__qsort(v, n, sizeof(*v), step_cmp);
+    return n;
 }
 
 /* ---------------------------------------------------------------- the chain */
@@ -124,63 +206,24 @@ static void chain_release(struct chain *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* Counts the steps of every path (consecutive repeats collapsed) with keys as states. */
-static jm_status count_paths(const struct jm__paths *lists, size_t n_lists, const uint32_t *state,
-                             uint32_t conv, struct counts *c, struct jm__markov *out)
-{
-    for (size_t l = 0; l < n_lists; l++) {
-        uint32_t prev = 0;
-        for (size_t i = 0; i < lists[l].n; i++) {
-            uint32_t w = lists[l].w[i];
-            uint32_t to = w == JM__MARKOV_CONV ? conv : w == JM__MARKOV_NULL ? conv + 1 : state[w];
-            if (to != prev && counts_add(c, prev, to))
-                return JM_ENOMEM;
-            prev = to;
-            if (w == JM__MARKOV_CONV || w == JM__MARKOV_NULL) {
-                out->paths++;
-                out->converting += w == JM__MARKOV_CONV;
-                prev = 0;
-            }
-        }
-    }
-    return JM_OK;
-}
-
-static int code_cmp(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Sparse rows from the counts: each row's counts over the row's total. */
-static jm_status chain_build(struct counts *c, size_t m, struct chain *ch)
+/* Sparse rows from steps v[0..n) in chain states, by (from, to): counts over the row's total. */
+static jm_status chain_build(const struct step *v, size_t n, size_t m, struct chain *ch)
 {
     ch->m = m;
     ch->row = jm_calloc(m + 1, sizeof(*ch->row));
-    ch->col = jm_malloc((c->used + 1) * sizeof(*ch->col));
-    ch->q = jm_malloc((c->used + 1) * sizeof(*ch->q));
+    ch->col = jm_malloc((n + 1) * sizeof(*ch->col));
+    ch->q = jm_malloc((n + 1) * sizeof(*ch->q));
     ch->b = jm_calloc(m, sizeof(*ch->b));
-    uint64_t *e = jm_malloc((c->used + 1) * 2 * sizeof(*e));
     double *total = jm_calloc(m, sizeof(*total));
     jm_status rc = JM_ENOMEM;
-    if (!ch->row || !ch->col || !ch->q || !ch->b || !e || !total)
+    if (!ch->row || !ch->col || !ch->q || !ch->b || !total)
         goto out;
-    size_t n = 0;
-    for (size_t i = 0; i < c->cap; i++)
-        if (c->code[i] != NO_CODE)
-            e[n++] = c->code[i];
-    jm__qsort(e, n, sizeof(*e), code_cmp); /* by from, then to: rows come out in order */
-    for (size_t i = 0; i < n; i++) {
-        size_t h = jm__mix64(e[i]) & (c->cap - 1);
-        while (c->code[h] != e[i])
-            h = (h + 1) & (c->cap - 1);
-        e[n + i] = c->n[h];
-        total[e[i] >> 32] += (double)c->n[h];
-    }
+    for (size_t i = 0; i < n; i++)
+        total[v[i].from] += (double)v[i].n;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t from = (uint32_t)(e[i] >> 32), to = (uint32_t)e[i];
-        double p = (double)e[n + i] / total[from];
+        uint32_t from = v[i].from, to = v[i].to;
+        double p = (double)v[i].n / total[from];
         if (to == m)
             ch->b[from] = p;
         else if (to < m) {
@@ -194,7 +237,6 @@ static jm_status chain_build(struct counts *c, size_t m, struct chain *ch)
             ch->row[i + 1] = ch->row[i];
     rc = JM_OK;
 out:
-    jm_free(e);
     jm_free(total);
     return rc;
 }
@@ -323,38 +365,57 @@ static jm_status solve_sparse(const struct chain *c, double *p, double *re)
 
 /* ---------------------------------------------------------------- solve */
 
-/* Numbers the keys found on the paths 1 .. n in key order (0: on no path); returns n. */
-static size_t number_states(const struct jm__paths *lists, size_t n_lists, size_t n_keys,
-                            uint32_t *state)
+/* Counted state `s` as the chain's: start 0, key k at state[k], conv n + 1, null n + 2. */
+static uint32_t chain_state(uint32_t s, size_t n_keys, const uint32_t *state, uint32_t n)
 {
-    for (size_t l = 0; l < n_lists; l++)
-        for (size_t i = 0; i < lists[l].n; i++)
-            if (lists[l].w[i] < n_keys)
-                state[lists[l].w[i]] = 1;
+    if (s == 0)
+        return 0;
+    if (s <= n_keys)
+        return state[s - 1];
+    return s - (uint32_t)n_keys + n;
+}
+
+/*
+ * Numbers the keys entered by some step 1 .. n in key order (0: on no path; every key on a
+ * path is entered, as repeats are one step) and renumbers the steps' states to the chain's:
+ * start 0, keys 1 .. n, conv n + 1, null n + 2. The order of the steps is kept. Returns n.
+ */
+static size_t number_states(struct step *v, size_t n_steps, size_t n_keys, uint32_t *state)
+{
+    for (size_t i = 0; i < n_steps; i++)
+        if (v[i].to >= 1 && v[i].to <= n_keys)
+            state[v[i].to - 1] = 1;
     uint32_t n = 0;
     for (size_t k = 0; k < n_keys; k++)
         if (state[k])
             state[k] = ++n;
+    for (size_t i = 0; i < n_steps; i++) {
+        v[i].from = chain_state(v[i].from, n_keys, state, n);
+        v[i].to = chain_state(v[i].to, n_keys, state, n);
+    }
     return n;
 }
 
-jm_status jm__markov_solve(const struct jm__paths *lists, size_t n_lists, size_t n_keys,
-                           size_t dense_max, struct jm__markov *out)
+jm_status jm__markov_solve_counts(const struct jm__mcount *c, size_t dense_max,
+                                  struct jm__markov *out)
 {
+    size_t n_keys = c->n_keys;
     memset(out, 0, sizeof(*out));
     out->p = NAN;
+    out->paths = c->paths;
+    out->converting = c->converting;
     uint32_t *state = jm_calloc(n_keys + 1, sizeof(*state));
     out->removal = jm_calloc(n_keys + 1, sizeof(*out->removal));
     double *re = NULL;
-    struct counts cnt = {0};
+    struct step *v = NULL;
     struct chain ch = {0};
     jm_status rc = JM_ENOMEM;
-    if (!state || !out->removal)
+    size_t n_steps = mcount_steps(c, &v);
+    if (!state || !out->removal || n_steps == SIZE_MAX)
         goto out;
-    size_t n = out->n_states = number_states(lists, n_lists, n_keys, state);
+    size_t n = out->n_states = number_states(v, n_steps, n_keys, state);
     re = jm_calloc(n + 1, sizeof(*re));
-    if (!re || count_paths(lists, n_lists, state, (uint32_t)n + 1, &cnt, out) ||
-        chain_build(&cnt, n + 1, &ch))
+    if (!re || chain_build(v, n_steps, n + 1, &ch))
         goto out;
     rc = JM_OK;
     if (!out->paths)
@@ -367,8 +428,30 @@ jm_status jm__markov_solve(const struct jm__paths *lists, size_t n_lists, size_t
 out:
     jm_free(state);
     jm_free(re);
-    counts_release(&cnt);
+    jm_free(v);
     chain_release(&ch);
+    return rc;
+}
+
+jm_status jm__markov_solve(const struct jm__paths *lists, size_t n_lists, size_t n_keys,
+                           size_t dense_max, struct jm__markov *out)
+{
+    struct jm__mcount c;
+    jm_status rc = jm__mcount_init(&c, n_keys);
+    for (size_t l = 0; l < n_lists && !rc; l++) {
+        c.prev = 0; /* each list starts a path */
+        for (size_t i = 0; i < lists[l].n && !rc; i++) {
+            uint32_t w = lists[l].w[i];
+            rc = w == JM__MARKOV_CONV || w == JM__MARKOV_NULL
+                     ? jm__mcount_end(&c, w == JM__MARKOV_CONV)
+                     : jm__mcount_key(&c, w);
+        }
+    }
+    if (rc)
+        memset(out, 0, sizeof(*out));
+    else
+        rc = jm__markov_solve_counts(&c, dense_max, out);
+    jm__mcount_release(&c);
     return rc;
 }
 

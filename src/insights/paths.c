@@ -574,6 +574,44 @@ static int gpath_cmp(const void *x, const void *y)
     }
 }
 
+/* The units of the k-th most common path (k >= 1; 0 when k is 0), by a min-heap of the k
+ * largest counts seen. */
+static uint64_t least_listed(const struct merged *m, size_t k)
+{
+    if (k == 0)
+        return 0;
+    uint64_t *heap = jm_malloc(k * sizeof(*heap));
+    if (!heap)
+        return 0; /* all paths are candidates: slower, the same ranks */
+    size_t n = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        uint64_t x = m->g[i].units;
+        if (n < k) { /* sift up */
+            size_t c = n++;
+            for (; c && heap[(c - 1) / 2] > x; c = (c - 1) / 2)
+                heap[c] = heap[(c - 1) / 2];
+            heap[c] = x;
+        } else if (x > heap[0]) { /* replace the least and sift down */
+            size_t c = 0;
+            for (;;) {
+                size_t l = 2 * c + 1, r = l + 1, min = l;
+                if (l >= n)
+                    break;
+                if (r < n && heap[r] < heap[l])
+                    min = r;
+                if (heap[min] >= x)
+                    break;
+                heap[c] = heap[min];
+                c = min;
+            }
+            heap[c] = x;
+        }
+    }
+    uint64_t least = heap[0];
+    jm_free(heap);
+    return least;
+}
+
 /* Merges the parts and ranks the paths; *order gets the listed ones, most common first. */
 static jm_status merge_and_rank(struct merged *m, struct part *parts, unsigned n_parts,
                                 const struct spec *sp, size_t *n_listed)
@@ -583,18 +621,87 @@ static jm_status merge_and_rank(struct merged *m, struct part *parts, unsigned n
             return JM_ENOMEM;
     for (size_t i = 0; i < m->n; i++)
         m->g[i].reps = m->reps + m->g[i].rep_off;
+    size_t limit = sp->o->limit ? sp->o->limit : m->n;
+    *n_listed = limit < m->n ? limit : m->n;
+    uint64_t least = least_listed(m, *n_listed);
     struct gpath **by = jm_malloc((m->n + 1) * sizeof(*by));
     if (!by)
         return JM_ENOMEM;
+    /* Only paths with `least` units or more can be listed: they come first in the order, and
+     * sorting just them (in the same relative order) ranks them as sorting all would. */
+    size_t n = 0;
     for (size_t i = 0; i < m->n; i++)
-        by[i] = &m->g[i];
-    jm__qsort(by, m->n, sizeof(*by), gpath_cmp);
-    size_t limit = sp->o->limit ? sp->o->limit : m->n;
-    *n_listed = limit < m->n ? limit : m->n;
+        if (m->g[i].units >= least)
+            by[n++] = &m->g[i];
+    jm__qsort(by, n, sizeof(*by), gpath_cmp);
     for (size_t i = 0; i < *n_listed; i++)
         by[i]->rank = i;
     jm_free(by);
     return JM_OK;
+}
+
+/* ---------------------------------------------------------------- distributions */
+
+/* Quicksort of v[lo..hi] (Hoare, median of three), in place; ranges deeper than `depth` are
+ * left as they are (the caller's sort finishes them). */
+static void sort_doubles(double *v, ptrdiff_t lo, ptrdiff_t hi, unsigned depth)
+{
+    while (hi - lo > 16) {
+        if (!depth--)
+            return;
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        double t;
+#define SWAP(x, y) (t = v[x], v[x] = v[y], v[y] = t)
+        if (v[mid] < v[lo])
+            SWAP(mid, lo);
+        if (v[hi] < v[lo])
+            SWAP(hi, lo);
+        if (v[hi] < v[mid])
+            SWAP(hi, mid);
+        double pivot = v[mid];
+        ptrdiff_t i = lo - 1, j = hi + 1;
+        for (;;) {
+            do
+                i++;
+            while (v[i] < pivot);
+            do
+                j--;
+            while (v[j] > pivot);
+            if (i >= j)
+                break;
+            SWAP(i, j);
+        }
+#undef SWAP
+        if (j - lo < hi - j) { /* the smaller side first keeps the stack shallow */
+            sort_doubles(v, lo, j, depth);
+            lo = j + 1;
+        } else {
+            sort_doubles(v, j + 1, hi, depth);
+            hi = j;
+        }
+    }
+    for (ptrdiff_t i = lo + 1; i <= hi; i++) { /* insertion sort of the short rest */
+        double x = v[i];
+        ptrdiff_t k = i;
+        for (; k > lo && v[k - 1] > x; k--)
+            v[k] = v[k - 1];
+        v[k] = x;
+    }
+}
+
+/*
+ * jm_dist_of() on v[0..n), sorted first in place when the values are all >= +0 and not NaN:
+ * then equal values have equal bits, so any sort gives the one sorted array jm_dist_of()'s
+ * would, and its comparison sort (a function call per comparison) then finds it in order.
+ */
+static void dist_of(double *v, size_t n, struct jm_dist *out)
+{
+    bool plain = true;
+    for (size_t i = 0; i < n && plain; i++)
+        plain = v[i] >= 0 && !signbit(v[i]);
+    if (plain && n > 1)
+        sort_doubles(v, 0, (ptrdiff_t)n - 1, 64);
+    jm_dist_of(v, n, out);
 }
 
 /* ---------------------------------------------------------------- results */
@@ -675,7 +782,7 @@ static jm_status fill_path(struct jm_paths *res, const struct gpath *g, struct t
     out->share = (double)g->units / (double)res->units;
     out->converted = g->converted;
     size_t b = t->start[g->rank], e = t->start[g->rank + 1];
-    jm_dist_of(t->days + b, e - b, &out->days);
+    dist_of(t->days + b, e - b, &out->days);
     return JM_OK;
 }
 
@@ -695,11 +802,11 @@ static jm_status fill_result(struct jm_paths *res, const struct merged *m, struc
             return JM_ENOMEM;
     for (size_t i = 0; i < t->n_lengths; i++)
         res->length_hist[t->lengths[i] < (double)max ? (size_t)t->lengths[i] : max]++;
-    jm_dist_of(t->lengths, t->n_lengths, &res->length);
+    dist_of(t->lengths, t->n_lengths, &res->length);
     res->n_gaps = max - 1;
     for (size_t i = 0; i + 1 < max; i++) {
         res->gaps[i].from_step = i;
-        jm_dist_of(t->gaps[i].v, t->gaps[i].n, &res->gaps[i].days);
+        dist_of(t->gaps[i].v, t->gaps[i].n, &res->gaps[i].days);
     }
     return JM_OK;
 }
@@ -806,7 +913,7 @@ static jm_status all_gaps(struct jm_paths *res, const struct part *parts, unsign
             memcpy(all + n, parts[i].gaps.v, parts[i].gaps.n * sizeof(double));
         n += parts[i].gaps.n;
     }
-    jm_dist_of(all, n, &res->gap_days);
+    dist_of(all, n, &res->gap_days);
     jm_free(all);
     return JM_OK;
 }
