@@ -285,26 +285,36 @@ const char *jm__dim_label(const struct jm__dim *d, uint32_t k)
     return k && len ? text : JM_INSIGHT_MISSING;
 }
 
-static const struct jm__dim *sort_dim; /* qsort has no context argument; callers are serial */
+struct labelled {
+    const char *label;
+    uint32_t key;
+};
 
 static int by_label(const void *x, const void *y)
 {
-    return strcmp(jm__dim_label(sort_dim, *(const uint32_t *)x),
-                  jm__dim_label(sort_dim, *(const uint32_t *)y));
+    return strcmp(((const struct labelled *)x)->label, ((const struct labelled *)y)->label);
 }
 
+/* The labels travel with the keys: qsort has no context argument, and a static one would race
+ * between the server's threads answering insights at once. */
 jm_status jm__dim_order(const struct jm__dim *d, uint32_t **order)
 {
+    struct labelled *l = jm_malloc((d->n_keys + 1) * sizeof(*l));
     *order = jm_malloc((d->n_keys + 1) * sizeof(uint32_t));
-    if (!*order)
+    if (!l || !*order) {
+        jm_free(l);
+        jm_free(*order);
+        *order = NULL;
         return JM_ENOMEM;
-    for (size_t k = 0; k < d->n_keys; k++)
-        (*order)[k] = (uint32_t)k;
+    }
     /* Touchpoints and channels are already in text order after the missing 0, but "(missing)"
      * sorts among the texts like any label, so every dimension is sorted the same way. */
-    sort_dim = d;
-    jm__qsort(*order, d->n_keys, sizeof(uint32_t), by_label);
-    sort_dim = NULL;
+    for (size_t k = 0; k < d->n_keys; k++)
+        l[k] = (struct labelled){jm__dim_label(d, (uint32_t)k), (uint32_t)k};
+    jm__qsort(l, d->n_keys, sizeof(*l), by_label);
+    for (size_t k = 0; k < d->n_keys; k++)
+        (*order)[k] = l[k].key;
+    jm_free(l);
     return JM_OK;
 }
 
