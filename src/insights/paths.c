@@ -640,70 +640,6 @@ static jm_status merge_and_rank(struct merged *m, struct part *parts, unsigned n
     return JM_OK;
 }
 
-/* ---------------------------------------------------------------- distributions */
-
-/* Quicksort of v[lo..hi] (Hoare, median of three), in place; ranges deeper than `depth` are
- * left as they are (the caller's sort finishes them). */
-static void sort_doubles(double *v, ptrdiff_t lo, ptrdiff_t hi, unsigned depth)
-{
-    while (hi - lo > 16) {
-        if (!depth--)
-            return;
-        ptrdiff_t mid = lo + (hi - lo) / 2;
-        double t;
-#define SWAP(x, y) (t = v[x], v[x] = v[y], v[y] = t)
-        if (v[mid] < v[lo])
-            SWAP(mid, lo);
-        if (v[hi] < v[lo])
-            SWAP(hi, lo);
-        if (v[hi] < v[mid])
-            SWAP(hi, mid);
-        double pivot = v[mid];
-        ptrdiff_t i = lo - 1, j = hi + 1;
-        for (;;) {
-            do
-                i++;
-            while (v[i] < pivot);
-            do
-                j--;
-            while (v[j] > pivot);
-            if (i >= j)
-                break;
-            SWAP(i, j);
-        }
-#undef SWAP
-        if (j - lo < hi - j) { /* the smaller side first keeps the stack shallow */
-            sort_doubles(v, lo, j, depth);
-            lo = j + 1;
-        } else {
-            sort_doubles(v, j + 1, hi, depth);
-            hi = j;
-        }
-    }
-    for (ptrdiff_t i = lo + 1; i <= hi; i++) { /* insertion sort of the short rest */
-        double x = v[i];
-        ptrdiff_t k = i;
-        for (; k > lo && v[k - 1] > x; k--)
-            v[k] = v[k - 1];
-        v[k] = x;
-    }
-}
-
-/*
- * jm_dist_of() on v[0..n), sorted first in place when the values are all >= +0 and not NaN:
- * then equal values have equal bits, so any sort gives the one sorted array jm_dist_of()'s
- * would, and its comparison sort (a function call per comparison) then finds it in order.
- */
-static void dist_of(double *v, size_t n, struct jm_dist *out)
-{
-    bool plain = true;
-    for (size_t i = 0; i < n && plain; i++)
-        plain = v[i] >= 0 && !signbit(v[i]);
-    if (plain && n > 1)
-        sort_doubles(v, 0, (ptrdiff_t)n - 1, 64);
-    jm_dist_of(v, n, out);
-}
-
 /* ---------------------------------------------------------------- results */
 
 /* Days and gaps of the listed paths' units, and the length of every unit's path. */
@@ -782,7 +718,7 @@ static jm_status fill_path(struct jm_paths *res, const struct gpath *g, struct t
     out->share = (double)g->units / (double)res->units;
     out->converted = g->converted;
     size_t b = t->start[g->rank], e = t->start[g->rank + 1];
-    dist_of(t->days + b, e - b, &out->days);
+    jm_dist_of(t->days + b, e - b, &out->days);
     return JM_OK;
 }
 
@@ -802,11 +738,11 @@ static jm_status fill_result(struct jm_paths *res, const struct merged *m, struc
             return JM_ENOMEM;
     for (size_t i = 0; i < t->n_lengths; i++)
         res->length_hist[t->lengths[i] < (double)max ? (size_t)t->lengths[i] : max]++;
-    dist_of(t->lengths, t->n_lengths, &res->length);
+    jm_dist_of(t->lengths, t->n_lengths, &res->length);
     res->n_gaps = max - 1;
     for (size_t i = 0; i + 1 < max; i++) {
         res->gaps[i].from_step = i;
-        dist_of(t->gaps[i].v, t->gaps[i].n, &res->gaps[i].days);
+        jm_dist_of(t->gaps[i].v, t->gaps[i].n, &res->gaps[i].days);
     }
     return JM_OK;
 }
@@ -913,7 +849,7 @@ static jm_status all_gaps(struct jm_paths *res, const struct part *parts, unsign
             memcpy(all + n, parts[i].gaps.v, parts[i].gaps.n * sizeof(double));
         n += parts[i].gaps.n;
     }
-    dist_of(all, n, &res->gap_days);
+    jm_dist_of(all, n, &res->gap_days);
     jm_free(all);
     return JM_OK;
 }
